@@ -1,0 +1,11 @@
+/** Transpile-only jest; `npm run typecheck` type-checks the whole project once. */
+module.exports = {
+  testEnvironment: "node",
+  testEnvironmentOptions: { globalsCleanup: "off" },
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.tsx?$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+  },
+  moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],
+};
