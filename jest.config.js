@@ -7,5 +7,8 @@ module.exports = {
   transform: {
     "^.+\\.tsx?$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
   },
+  maxWorkers: 2,
+  // A guard against hangs only; no test asserts on time.
+  testTimeout: 600000,
   moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],
 };
