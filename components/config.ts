@@ -331,10 +331,12 @@ function parseScopes(value: unknown, idName: (v: string) => string, problems: st
             userConsentDescription: text("userConsentDescription", `Allows the app to use ${val} on your behalf.`),
         });
     });
-    const ids = new Set<string>();
+    const ids = new Map<string, string>();
     for (const s of out) {
-        if (ids.has(s.id)) problems.push(`apiScopes: id ${show(s.id)} is used by more than one scope`);
-        ids.add(s.id);
+        const other = ids.get(s.id);
+        // Same value twice is already reported; only distinct values sharing an id are a further problem.
+        if (other !== undefined && other !== s.value.toLowerCase()) problems.push(`apiScopes: id ${show(s.id)} is used by more than one scope`);
+        ids.set(s.id, s.value.toLowerCase());
     }
     return out;
 }
@@ -381,10 +383,12 @@ function parseRoles(value: unknown, idName: (v: string) => string, problems: str
             allowedMemberTypes: members,
         });
     });
-    const ids = new Set<string>();
+    const ids = new Map<string, string>();
     for (const r of out) {
-        if (ids.has(r.id)) problems.push(`apiRoles: id ${show(r.id)} is used by more than one role`);
-        ids.add(r.id);
+        const other = ids.get(r.id);
+        // Same value twice is already reported; only distinct values sharing an id are a further problem.
+        if (other !== undefined && other !== r.value.toLowerCase()) problems.push(`apiRoles: id ${show(r.id)} is used by more than one role`);
+        ids.set(r.id, r.value.toLowerCase());
     }
     return out;
 }

@@ -1,0 +1,77 @@
+/**
+ * Reads the stack config, declares the tenant's registrations, user flow and hosting, and exports the outputs.
+ * Nothing else lives here: every concern has its own file under components/.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+import { ConfigError, parseStackConfig, rawFromPulumiConfig, type StackConfig } from "./components/config";
+import { WebApi } from "./components/webApi";
+import { WebAppRedirectUris, WebAppRegistration } from "./components/webAppRegistration";
+
+function loadConfig(): StackConfig {
+    const project = pulumi.getProject();
+    try {
+        return parseStackConfig(rawFromPulumiConfig(pulumi.runtime.allConfig(), project), { project, stack: pulumi.getStack() });
+    } catch (err) {
+        // A clean, stack-trace-free failure before any resource is declared.
+        if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
+        throw err;
+    }
+}
+
+const cfg = loadConfig();
+
+// The external (customer) tenant, always explicit: the hosting subscription lives in another (workforce) tenant.
+const externalTenant = new azuread.Provider("external-tenant", { tenantId: cfg.tenantId });
+const inTenant = { provider: externalTenant };
+
+const api = cfg.api ? new WebApi("api", cfg.api, inTenant) : undefined;
+
+const web = new WebAppRegistration("web", {
+    displayName: cfg.web.displayName,
+    secret: cfg.clientSecret,
+    api: api && cfg.api ? {
+        clientId: api.clientId,
+        servicePrincipalObjectId: api.servicePrincipalObjectId,
+        scopes: cfg.api.scopes,
+        roles: cfg.api.roles,
+    } : undefined,
+}, inTenant);
+
+const redirectUris = new WebAppRedirectUris("web", {
+    applicationId: web.applicationId,
+    redirectUris: [cfg.web.redirectUri],
+    postLogoutRedirectUris: [cfg.web.postLogoutRedirectUri],
+}, inTenant);
+
+/** Space-separated scopes the web app requests for the API (empty in the sign-in-only scenario). */
+const apiScopes = api ? api.scopeUris.apply((s) => s.join(" ")) : pulumi.output("");
+
+export const tenantId = cfg.tenantId;
+export const subdomain = cfg.subdomain;
+export const authority = cfg.authority;
+export const scenario = cfg.scenario;
+export const webClientId = web.clientId;
+export const webClientSecret = web.clientSecret;
+export const webClientSecretEndDate = web.clientSecretEndDate;
+export const webRedirectUris = redirectUris.uris;
+export const apiClientId = api?.clientId;
+export const apiIdentifierUri = api?.identifierUri;
+export const apiScopeUris = api?.scopeUris;
+export const apiRoles = cfg.api?.roles.map((r) => r.value);
+/** Non-secret settings of the web app for running it locally against this tenant (`CLIENT_SECRET`: webClientSecret). */
+export const webAppEnv = pulumi.all([web.clientId, apiScopes]).apply(([clientId, scopes]) => ({
+    AUTHORITY: cfg.authority,
+    CLIENT_ID: clientId,
+    REDIRECT_URI: cfg.web.redirectUri,
+    POST_LOGOUT_REDIRECT_URI: cfg.web.postLogoutRedirectUri,
+    KNOWN_AUTHORITIES: `${cfg.subdomain}.ciamlogin.com,${cfg.tenantId}.ciamlogin.com`,
+    API_BASE_URL: api ? "http://localhost:4000" : "",
+    API_SCOPES: scopes,
+}));
+/** Settings of the API for running it locally against this tenant. */
+export const apiEnv = api?.clientId.apply((clientId) => ({
+    AUTHORITY: cfg.authority,
+    TENANT_ID: cfg.tenantId,
+    API_CLIENT_ID: clientId,
+}));
