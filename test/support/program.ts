@@ -6,22 +6,10 @@
  * can assert exact values (e.g. the API's client id is `api-app-client-id`).
  */
 import type * as PulumiType from "@pulumi/pulumi";
+import { PROJECT, STACK, flattenConfig, recordingMocks, type RecordedInvoke, type RecordedResource } from "./mocks";
 
-export const PROJECT = "entra-ciam";
-export const STACK = "test";
+export { PROJECT, STACK, type RecordedInvoke, type RecordedResource };
 
-export interface RecordedResource {
-    readonly type: string;
-    readonly name: string;
-    readonly inputs: Record<string, any>;
-    readonly state: Record<string, any>;
-    readonly provider?: string;
-}
-
-export interface RecordedInvoke {
-    readonly token: string;
-    readonly inputs: Record<string, any>;
-}
 
 export interface ProgramRun {
     readonly resources: RecordedResource[];
@@ -47,25 +35,6 @@ export class ProgramFailure extends Error {
     }
 }
 
-/** Deterministic values for outputs the real providers would compute. */
-function synthesise(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
-    switch (type) {
-        case "azuread:index/applicationRegistration:ApplicationRegistration":
-            return { clientId: `${name}-client-id`, objectId: `${name}-object-id` };
-        case "azuread:index/servicePrincipal:ServicePrincipal":
-            return { objectId: `${name}-object-id` };
-        case "azuread:index/applicationPassword:ApplicationPassword":
-            return { value: `${name}-value-not-for-display`, keyId: `${name}-key-id` };
-        default:
-            return type.startsWith("azure-native:") ? { name: inputs.name ?? `${name}-auto` } : {};
-    }
-}
-
-function resourceId(type: string, name: string): string {
-    if (type === "azuread:index/applicationRegistration:ApplicationRegistration") return `/applications/${name}-object-id`;
-    return `${name}-id`;
-}
-
 /** Resolves an Output (or plain value) to its value. */
 export function valueOf<T>(pulumi: typeof PulumiType, o: PulumiType.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(o).apply((v) => { resolve(v as T); return v; }));
@@ -89,26 +58,9 @@ export async function runProgram(config: Record<string, unknown>, options: { pre
         });
     });
 
-    await pulumi.runtime.setMocks({
-        newResource(args) {
-            const state = { ...args.inputs, ...synthesise(args.type, args.name, args.inputs) };
-            resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, provider: args.provider });
-            return { id: resourceId(args.type, args.name), state };
-        },
-        call(args) {
-            invokes.push({ token: args.token, inputs: args.inputs });
-            if (args.token === "azuread:index/getServicePrincipal:getServicePrincipal") {
-                return { objectId: `sp-of-${args.inputs.clientId}`, clientId: args.inputs.clientId, displayName: "Microsoft Graph" };
-            }
-            // A throwing mock yields an empty message and a hanging output; say which invoke was unexpected instead.
-            console.error(`unexpected invoke ${args.token}`);
-            return {};
-        },
-    }, PROJECT, STACK, options.preview ?? false);
+    await pulumi.runtime.setMocks(recordingMocks(resources, invokes), PROJECT, STACK, options.preview ?? false);
 
-    const flat: Record<string, string> = {};
-    for (const [k, v] of Object.entries(config)) flat[`${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-    pulumi.runtime.setAllConfig(flat);
+    pulumi.runtime.setAllConfig(flattenConfig(config));
 
     jest.isolateModules(() => {
         try {
