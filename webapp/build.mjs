@@ -1,6 +1,6 @@
 // Builds one self-contained file per process with esbuild: webapp/dist/<api|web>/server.js.
 // Each runs from an empty folder with only `node server.js` (no node_modules at run time).
-// Usage: node webapp/build.mjs [--sourcemap]
+// Usage: node webapp/build.mjs [--sourcemap] [api] [web]   (no names: both)
 import { build } from "esbuild";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -8,12 +8,20 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
-const sourcemap = process.argv.includes("--sourcemap");
+const args = process.argv.slice(2);
+const sourcemap = args.includes("--sourcemap");
+const only = args.filter((a) => !a.startsWith("--"));
 
-const entries = [
+const all = [
     { name: "api", entry: join(here, "src/api/server.ts"), out: join(here, "dist/api/server.js") },
     { name: "web", entry: join(here, "src/web/server.ts"), out: join(here, "dist/web/server.js") },
 ];
+const unknown = only.filter((n) => !all.some((e) => e.name === n));
+if (unknown.length > 0) {
+    console.error(`build: unknown bundle name(s): ${unknown.join(", ")}; known: ${all.map((e) => e.name).join(", ")}`);
+    process.exit(2);
+}
+const entries = only.length === 0 ? all : all.filter((e) => only.includes(e.name));
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 let failed = false;
