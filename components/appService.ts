@@ -1,0 +1,339 @@
+/**
+ * Hosting on Azure App Service: a resource group, a Linux plan, a site for the web app and (in the API scenario)
+ * one for the API, each running a zip the program builds from the bundle folder.
+ *
+ * - The zip is uploaded as a private blob and run with `WEBSITE_RUN_FROM_PACKAGE` = the blob URL (no SAS); the
+ *   site's system-assigned identity reads it ("Storage Blob Data Reader" on the container).
+ * - The web app's client secret and session secret live in Key Vault (RBAC); the app settings hold Key Vault
+ *   references, read by the web site's identity ("Key Vault Secrets User" on the vault).
+ * - The API keeps to-do items in an Azure table, reached with its identity ("Storage Table Data Contributor" on
+ *   the table).
+ * - App settings are a separate resource (`WebAppApplicationSettings`) declared after the sites and the role
+ *   assignments: the web app's redirect URI needs its own host name (no cycle), and the site only starts reading
+ *   the package and secrets once it has been allowed to.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as resources from "@pulumi/azure-native/resources";
+import * as storage from "@pulumi/azure-native/storage";
+import * as web from "@pulumi/azure-native/web";
+import { writePackage } from "./package";
+
+/** Built-in Azure role definition ids (the same GUID in every subscription). */
+export const ROLE_IDS = {
+    storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+    storageTableDataContributor: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+    keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+} as const;
+
+/** SKUs without "Always On" (Free and Shared tiers). */
+const NO_ALWAYS_ON = new Set(["F1", "D1", "FREE", "SHARED"]);
+
+export const PACKAGE_CONTAINER = "packages";
+export const TODO_TABLE = "todos";
+export const DEFAULT_HEALTH_CHECK_PATH = "/healthz";
+
+export interface AppServiceHostingArgs {
+    /** Prefix of every Azure resource name (3-20 lower-case letters, digits, hyphens). */
+    readonly namePrefix: string;
+    /** Azure region, e.g. `westeurope`. */
+    readonly location: pulumi.Input<string>;
+    /** App Service plan SKU, e.g. `B1`. "Always On" is enabled except on F1/D1. */
+    readonly sku: string;
+    /** Node runtime: `22-lts` or `24-lts` (becomes `NODE|<version>`). */
+    readonly nodeVersion: "22-lts" | "24-lts";
+    /** The web app's settings from its registration. */
+    readonly web: {
+        readonly clientId: pulumi.Input<string>;
+        /** The client secret (kept secret; stored in Key Vault). */
+        readonly clientSecret: pulumi.Input<string>;
+        /** `https://<subdomain>.ciamlogin.com/` */
+        readonly authority: pulumi.Input<string>;
+        readonly tenantId: pulumi.Input<string>;
+        /** Full scope URIs requested for the API; empty in the sign-in-only scenario. */
+        readonly apiScopes: pulumi.Input<pulumi.Input<string>[]>;
+        /**
+         * Hosts MSAL may trust. Default for a `*.ciamlogin.com` authority: `<subdomain>.ciamlogin.com` and
+         * `<tenantId>.ciamlogin.com`.
+         */
+        readonly knownAuthorities?: pulumi.Input<pulumi.Input<string>[]>;
+    };
+    /** The API's settings; present only in the API scenario (then a second site is created). */
+    readonly api?: {
+        readonly clientId: pulumi.Input<string>;
+        readonly tenantId: pulumi.Input<string>;
+        readonly authority: pulumi.Input<string>;
+    };
+    /** The built bundle folders (e.g. `webapp/dist/web`, `webapp/dist/api`); zipped while the program runs. */
+    readonly packages: { readonly web: string; readonly api?: string };
+    /** Where the zips are written before upload. Default: `<os tmpdir>/<namePrefix>-packages`. */
+    readonly packageOutputDir?: string;
+    /** Health-check path of both sites. Default `/healthz`. */
+    readonly healthCheckPath?: string;
+    /**
+     * The workforce tenant (of the subscription) for Key Vault and the subscription for role definitions.
+     * Default: from the azure-native provider (`authorization.getClientConfig`).
+     */
+    readonly azure?: { readonly tenantId: pulumi.Input<string>; readonly subscriptionId: pulumi.Input<string> };
+}
+
+/** Hex digest used to make globally unique names stable per resource group. */
+function shortHash(text: string, length: number): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** `@Microsoft.KeyVault(SecretUri=...)` - App Service resolves it with the site's identity. */
+export function keyVaultReference(secretUri: string): string {
+    return `@Microsoft.KeyVault(SecretUri=${secretUri})`;
+}
+
+/** The hosts MSAL must trust for a CIAM authority (`<subdomain>.ciamlogin.com`, `<tenantId>.ciamlogin.com`). */
+export function ciamKnownAuthorities(authority: string, tenantId: string): string[] {
+    const host = new URL(authority).host.toLowerCase();
+    const hosts = [host];
+    if (host.endsWith(".ciamlogin.com")) hosts.push(`${tenantId.toLowerCase()}.ciamlogin.com`);
+    return [...new Set(hosts)];
+}
+
+export class AppServiceHosting extends pulumi.ComponentResource {
+    public readonly resourceGroupName: pulumi.Output<string>;
+    /** `https://<web host>` */
+    public readonly webUrl: pulumi.Output<string>;
+    /** `https://<api host>`; only in the API scenario. */
+    public readonly apiUrl?: pulumi.Output<string>;
+    public readonly webHostName: pulumi.Output<string>;
+    public readonly apiHostName?: pulumi.Output<string>;
+    /** `https://<web host>/auth/redirect`: add to the client registration's redirect URIs. */
+    public readonly redirectUri: pulumi.Output<string>;
+    /** `https://<web host>/`: add to the client registration's post-logout redirect URIs. */
+    public readonly postLogoutRedirectUri: pulumi.Output<string>;
+    /** The web site's app settings (Key Vault references, no secret values). */
+    public readonly webAppSettings: pulumi.Output<Record<string, string>>;
+    /** The API site's app settings; only in the API scenario. */
+    public readonly apiAppSettings?: pulumi.Output<Record<string, string>>;
+    /** Blob names of the packages (content-addressed). */
+    public readonly webPackageName: string;
+    public readonly apiPackageName?: string;
+
+    constructor(name: string, args: AppServiceHostingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("entra-ciam:index:AppServiceHosting", name, {}, opts);
+        if (!/^[a-z][a-z0-9-]{1,18}[a-z0-9]$/.test(args.namePrefix)) {
+            throw new Error(`AppServiceHosting: namePrefix "${args.namePrefix}" must be 3-20 lower-case letters, digits or hyphens, starting with a letter`);
+        }
+        if (args.nodeVersion !== "22-lts" && args.nodeVersion !== "24-lts") {
+            throw new Error(`AppServiceHosting: nodeVersion "${String(args.nodeVersion)}" is not one of 22-lts, 24-lts`);
+        }
+        if (args.api !== undefined && args.packages.api === undefined) {
+            throw new Error("AppServiceHosting: packages.api (the API bundle folder) is required when api is set");
+        }
+        const parent = { parent: this };
+        const prefix = args.namePrefix;
+        const alnum = prefix.replace(/[^a-z0-9]/g, "");
+        const healthCheckPath = args.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
+
+        // Zipped now, while the program runs (plain folders in, files out: nothing here waits on an output).
+        const outDir = args.packageOutputDir ?? path.join(tmpdir(), `${prefix}-packages`);
+        const webPackage = writePackage(args.packages.web, "web", outDir);
+        const apiPackage = args.api !== undefined ? writePackage(args.packages.api!, "api", outDir) : undefined;
+        this.webPackageName = webPackage.name;
+        this.apiPackageName = apiPackage?.name;
+
+        const azure = args.azure ?? authorization.getClientConfigOutput(parent);
+        const subscriptionId = pulumi.output(azure.subscriptionId);
+        const roleDefinition = (guid: string) =>
+            pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+
+        const rg = new resources.ResourceGroup(`${name}-rg`, {
+            resourceGroupName: `rg-${prefix}`,
+            location: args.location,
+        }, parent);
+        this.resourceGroupName = rg.name;
+        // Globally unique names, stable for this resource group (its id includes the subscription).
+        const unique = rg.id.apply((id) => shortHash(id.toLowerCase(), 10));
+
+        const plan = new web.AppServicePlan(`${name}-plan`, {
+            name: `asp-${prefix}`,
+            resourceGroupName: rg.name,
+            location: args.location,
+            kind: "linux",
+            reserved: true,
+            sku: { name: args.sku },
+        }, parent);
+
+        const account = new storage.StorageAccount(`${name}-storage`, {
+            accountName: pulumi.interpolate`st${alnum.slice(0, 12)}${unique}`,
+            resourceGroupName: rg.name,
+            location: args.location,
+            kind: storage.Kind.StorageV2,
+            sku: { name: storage.SkuName.Standard_LRS },
+            allowBlobPublicAccess: false,
+            enableHttpsTrafficOnly: true,
+            minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
+            // The sites use their identities; the deployment's Blob upload still needs shared keys
+            // (pulumi/pulumi-azure-native#2015).
+            allowSharedKeyAccess: true,
+        }, parent);
+
+        const container = new storage.BlobContainer(`${name}-packages`, {
+            containerName: PACKAGE_CONTAINER,
+            accountName: account.name,
+            resourceGroupName: rg.name,
+            publicAccess: storage.PublicAccess.None,
+        }, parent);
+
+        const uploadPackage = (label: string, pkg: { name: string; path: string }) =>
+            new storage.Blob(`${name}-${label}-package`, {
+                blobName: pkg.name,
+                accountName: account.name,
+                containerName: container.name,
+                resourceGroupName: rg.name,
+                type: storage.BlobType.Block,
+                contentType: "application/zip",
+                source: new pulumi.asset.FileAsset(pkg.path),
+            }, parent);
+        const webBlob = uploadPackage("web", webPackage);
+        const apiBlob = apiPackage !== undefined ? uploadPackage("api", apiPackage) : undefined;
+
+        const vault = new keyvault.Vault(`${name}-vault`, {
+            vaultName: pulumi.interpolate`kv${alnum.slice(0, 12)}${unique}`,
+            resourceGroupName: rg.name,
+            location: args.location,
+            properties: {
+                tenantId: azure.tenantId,
+                sku: { family: keyvault.SkuFamily.A, name: keyvault.SkuName.Standard },
+                enableRbacAuthorization: true,
+                enableSoftDelete: true,
+                softDeleteRetentionInDays: 7,
+            },
+        }, parent);
+
+        const clientSecret = new keyvault.Secret(`${name}-client-secret`, {
+            secretName: "web-client-secret",
+            vaultName: vault.name,
+            resourceGroupName: rg.name,
+            properties: { value: pulumi.secret(args.web.clientSecret) },
+        }, parent);
+        // Generated once: later runs produce another value, ignored, so sessions survive deployments.
+        const sessionSecret = new keyvault.Secret(`${name}-session-secret`, {
+            secretName: "web-session-secret",
+            vaultName: vault.name,
+            resourceGroupName: rg.name,
+            properties: { value: pulumi.secret(randomBytes(32).toString("hex")) },
+        }, { parent: this, ignoreChanges: ["properties.value"] });
+
+        const siteArgs = (label: string) => ({
+            name: pulumi.interpolate`${prefix}-${label}-${unique}`,
+            resourceGroupName: rg.name,
+            location: args.location,
+            kind: "app,linux",
+            serverFarmId: plan.id,
+            httpsOnly: true,
+            identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
+            siteConfig: {
+                linuxFxVersion: `NODE|${args.nodeVersion}`,
+                appCommandLine: "node server.js",
+                minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
+                scmMinTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
+                ftpsState: web.FtpsState.Disabled,
+                http20Enabled: true,
+                healthCheckPath,
+                alwaysOn: !NO_ALWAYS_ON.has(args.sku.toUpperCase()),
+                remoteDebuggingEnabled: false,
+            },
+        });
+        const webSite = new web.WebApp(`${name}-web`, siteArgs("web"), parent);
+        const apiSite = args.api !== undefined ? new web.WebApp(`${name}-api`, siteArgs("api"), parent) : undefined;
+
+        const principalOf = (site: web.WebApp) => site.identity.apply((i) => i?.principalId as string);
+        const grant = (suffix: string, site: web.WebApp, role: string, scope: pulumi.Input<string>) =>
+            new authorization.RoleAssignment(`${name}-${suffix}`, {
+                principalId: principalOf(site),
+                principalType: authorization.PrincipalType.ServicePrincipal,
+                roleDefinitionId: roleDefinition(role),
+                scope,
+            }, parent);
+
+        const webGrants = [
+            grant("web-package-reader", webSite, ROLE_IDS.storageBlobDataReader, container.id),
+            grant("web-secrets-user", webSite, ROLE_IDS.keyVaultSecretsUser, vault.id),
+        ];
+
+        const webHost = webSite.defaultHostName;
+        this.webHostName = webHost;
+        this.webUrl = pulumi.interpolate`https://${webHost}`;
+        this.redirectUri = pulumi.interpolate`https://${webHost}/auth/redirect`;
+        this.postLogoutRedirectUri = pulumi.interpolate`https://${webHost}/`;
+
+        const packageSettings = (blob: storage.Blob) => ({
+            WEBSITE_RUN_FROM_PACKAGE: blob.url,
+            WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: "SystemAssigned",
+        });
+
+        const knownAuthorities = args.web.knownAuthorities !== undefined
+            ? pulumi.output(args.web.knownAuthorities)
+            : pulumi.all([args.web.authority, args.web.tenantId]).apply(([a, t]) => ciamKnownAuthorities(a, t));
+
+        if (apiSite !== undefined && apiBlob !== undefined && args.api !== undefined) {
+            const table = new storage.Table(`${name}-todos`, {
+                tableName: TODO_TABLE,
+                accountName: account.name,
+                resourceGroupName: rg.name,
+            }, parent);
+            const apiGrants = [
+                grant("api-package-reader", apiSite, ROLE_IDS.storageBlobDataReader, container.id),
+                grant("api-table-contributor", apiSite, ROLE_IDS.storageTableDataContributor, table.id),
+            ];
+            this.apiHostName = apiSite.defaultHostName;
+            this.apiUrl = pulumi.interpolate`https://${apiSite.defaultHostName}`;
+            const apiSettingsResource = new web.WebAppApplicationSettings(`${name}-api-settings`, {
+                name: apiSite.name,
+                resourceGroupName: rg.name,
+                properties: {
+                    AUTHORITY: args.api.authority,
+                    TENANT_ID: args.api.tenantId,
+                    API_CLIENT_ID: args.api.clientId,
+                    TODO_TABLE_ENDPOINT: account.primaryEndpoints.table,
+                    TODO_TABLE_NAME: table.name,
+                    ...packageSettings(apiBlob),
+                },
+            }, { parent: this, dependsOn: apiGrants });
+            this.apiAppSettings = apiSettingsResource.properties;
+        }
+
+        const apiSettings: Record<string, pulumi.Input<string>> = this.apiUrl !== undefined
+            ? {
+                API_BASE_URL: this.apiUrl,
+                API_SCOPES: pulumi.output(args.web.apiScopes).apply((s) => s.join(" ")),
+            }
+            : {};
+        const webSettingsResource = new web.WebAppApplicationSettings(`${name}-web-settings`, {
+            name: webSite.name,
+            resourceGroupName: rg.name,
+            properties: {
+                AUTHORITY: args.web.authority,
+                CLIENT_ID: args.web.clientId,
+                CLIENT_SECRET: clientSecret.properties.apply((p) => keyVaultReference(p.secretUri)),
+                SESSION_SECRET: sessionSecret.properties.apply((p) => keyVaultReference(p.secretUri)),
+                REDIRECT_URI: this.redirectUri,
+                POST_LOGOUT_REDIRECT_URI: this.postLogoutRedirectUri,
+                KNOWN_AUTHORITIES: knownAuthorities.apply((hosts) => hosts.join(",")),
+                ...apiSettings,
+                ...packageSettings(webBlob),
+            },
+        }, { parent: this, dependsOn: webGrants });
+        this.webAppSettings = webSettingsResource.properties;
+
+        this.registerOutputs({
+            resourceGroupName: this.resourceGroupName,
+            webUrl: this.webUrl,
+            apiUrl: this.apiUrl,
+            webHostName: this.webHostName,
+            redirectUri: this.redirectUri,
+            postLogoutRedirectUri: this.postLogoutRedirectUri,
+        });
+    }
+}

@@ -1,0 +1,292 @@
+/** AppServiceHosting under Pulumi's mocks: exact site settings, role assignments, Key Vault references, package. */
+import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import type { AppServiceHostingArgs } from "../../components/appService";
+import { fixtureBundle, runHosting, SUBSCRIPTION, TENANT, WORKFORCE_TENANT, type HostingRun, type Recorded } from "./harness";
+
+const AUTHORITY = "https://contoso.ciamlogin.com/";
+const CLIENT_SECRET = "client-secret-value-do-not-show";
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+const RG = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-contoso-dev`;
+const ROLE = (guid: string) => `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+const BLOB_READER = ROLE("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1");
+const TABLE_CONTRIBUTOR = ROLE("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3");
+const SECRETS_USER = ROLE("4633458b-17de-408a-b874-0445c86b69e6");
+
+function args(scenario: "api" | "signIn", overrides: Partial<AppServiceHostingArgs> = {}): AppServiceHostingArgs {
+    return {
+        namePrefix: "contoso-dev",
+        location: "westeurope",
+        sku: scenario === "api" ? "B1" : "F1",
+        nodeVersion: scenario === "api" ? "24-lts" : "22-lts",
+        web: {
+            clientId: "web-client-id",
+            clientSecret: CLIENT_SECRET,
+            authority: AUTHORITY,
+            tenantId: TENANT,
+            apiScopes: scenario === "api" ? ["api://api-client-id/ToDoList.Read", "api://api-client-id/ToDoList.ReadWrite"] : [],
+        },
+        api: scenario === "api" ? { clientId: "api-client-id", tenantId: TENANT, authority: AUTHORITY } : undefined,
+        packages: { web: fixtureBundle("web"), api: scenario === "api" ? fixtureBundle("api") : undefined },
+        ...overrides,
+    };
+}
+
+/** Every recorded input as text (assets' pending paths show as {}), to search for forbidden strings. */
+function allInputsText(run: HostingRun): string {
+    return JSON.stringify(run.resources.map((r) => r.inputs));
+}
+
+function roleAssignments(run: HostingRun) {
+    return run.byType("azure-native:authorization:RoleAssignment")
+        .map((r: Recorded) => ({ name: r.name, ...r.inputs }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+describe("the API scenario (B1, Node 24)", () => {
+    let run: HostingRun;
+    let unique: string;
+    beforeAll(async () => {
+        run = await runHosting("hosting", args("api"));
+        unique = createHash("sha256").update(RG.toLowerCase()).digest("hex").slice(0, 10);
+    });
+
+    test("declares exactly these resources", () => {
+        expect(run.resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+            "azure-native:authorization:RoleAssignment hosting-api-package-reader",
+            "azure-native:authorization:RoleAssignment hosting-api-table-contributor",
+            "azure-native:authorization:RoleAssignment hosting-web-package-reader",
+            "azure-native:authorization:RoleAssignment hosting-web-secrets-user",
+            "azure-native:keyvault:Secret hosting-client-secret",
+            "azure-native:keyvault:Secret hosting-session-secret",
+            "azure-native:keyvault:Vault hosting-vault",
+            "azure-native:resources:ResourceGroup hosting-rg",
+            "azure-native:storage:Blob hosting-api-package",
+            "azure-native:storage:Blob hosting-web-package",
+            "azure-native:storage:BlobContainer hosting-packages",
+            "azure-native:storage:StorageAccount hosting-storage",
+            "azure-native:storage:Table hosting-todos",
+            "azure-native:web:AppServicePlan hosting-plan",
+            "azure-native:web:WebApp hosting-api",
+            "azure-native:web:WebApp hosting-web",
+            "azure-native:web:WebAppApplicationSettings hosting-api-settings",
+            "azure-native:web:WebAppApplicationSettings hosting-web-settings",
+            "entra-ciam:index:AppServiceHosting hosting",
+        ]);
+        expect(run.invokes.map((i) => i.token)).toEqual(["azure-native:authorization:getClientConfig"]);
+    });
+
+    test("a Linux plan with the configured SKU", () => {
+        expect(run.named("hosting-plan").inputs).toEqual({
+            name: "asp-contoso-dev", resourceGroupName: "rg-contoso-dev", location: "westeurope",
+            kind: "linux", reserved: true, sku: { name: "B1" },
+        });
+        expect(run.named("hosting-rg").inputs).toEqual({ resourceGroupName: "rg-contoso-dev", location: "westeurope" });
+    });
+
+    test.each(["web", "api"])("the %s site: Node 24 LTS, HTTPS only, TLS 1.2, no FTP, HTTP/2, health check, always on, identity", (label) => {
+        const site = run.named(`hosting-${label}`).inputs;
+        expect(site.name).toBe(`contoso-dev-${label}-${unique}`);
+        expect(site.kind).toBe("app,linux");
+        expect(site.httpsOnly).toBe(true);
+        expect(site.identity).toEqual({ type: "SystemAssigned" });
+        expect(site.serverFarmId).toBe(`${RG}/providers/Microsoft.Web/serverfarms/asp-contoso-dev`);
+        expect(site.siteConfig.linuxFxVersion).toBe("NODE|24-lts");
+        expect(site.siteConfig.minTlsVersion).toBe("1.2");
+        expect(site.siteConfig.scmMinTlsVersion).toBe("1.2");
+        expect(site.siteConfig.ftpsState).toBe("Disabled");
+        expect(site.siteConfig.http20Enabled).toBe(true);
+        expect(site.siteConfig.healthCheckPath).toBe("/healthz");
+        expect(site.siteConfig.alwaysOn).toBe(true);
+        expect(site.siteConfig.appCommandLine).toBe("node server.js");
+        expect(site.siteConfig.remoteDebuggingEnabled).toBe(false);
+        // Settings live in their own resource (the redirect URI needs the site's host name).
+        expect(site.siteConfig.appSettings).toBeUndefined();
+    });
+
+    test("storage: private, TLS 1.2, HTTPS only; the package container is private", () => {
+        const account = run.named("hosting-storage").inputs;
+        expect(account.accountName).toBe(`stcontosodev${unique}`);
+        expect(account.allowBlobPublicAccess).toBe(false);
+        expect(account.enableHttpsTrafficOnly).toBe(true);
+        expect(account.minimumTlsVersion).toBe("TLS1_2");
+        expect(account.kind).toBe("StorageV2");
+        expect(account.sku).toEqual({ name: "Standard_LRS" });
+        expect(run.named("hosting-packages").inputs).toEqual({
+            accountName: `stcontosodev${unique}`, containerName: "packages", publicAccess: "None", resourceGroupName: "rg-contoso-dev",
+        });
+        expect(run.named("hosting-todos").inputs).toEqual({ accountName: `stcontosodev${unique}`, tableName: "todos", resourceGroupName: "rg-contoso-dev" });
+    });
+
+    test("role assignments: each site's identity reads the package; the API writes its table; the web app reads its secrets", () => {
+        const account = `${RG}/providers/Microsoft.Storage/storageAccounts/stcontosodev${unique}`;
+        const container = `${account}/blobServices/default/containers/packages`;
+        expect(roleAssignments(run)).toEqual([
+            { name: "hosting-api-package-reader", principalId: "hosting-api-principal", principalType: "ServicePrincipal", roleDefinitionId: BLOB_READER, scope: container },
+            { name: "hosting-api-table-contributor", principalId: "hosting-api-principal", principalType: "ServicePrincipal", roleDefinitionId: TABLE_CONTRIBUTOR, scope: `${account}/tableServices/default/tables/todos` },
+            { name: "hosting-web-package-reader", principalId: "hosting-web-principal", principalType: "ServicePrincipal", roleDefinitionId: BLOB_READER, scope: container },
+            { name: "hosting-web-secrets-user", principalId: "hosting-web-principal", principalType: "ServicePrincipal", roleDefinitionId: SECRETS_USER, scope: `${RG}/providers/Microsoft.KeyVault/vaults/kvcontosodev${unique}` },
+        ]);
+    });
+
+    test("Key Vault with RBAC in the workforce tenant; both secrets are secret", () => {
+        const vault = run.named("hosting-vault").inputs;
+        expect(vault.vaultName).toBe(`kvcontosodev${unique}`);
+        expect(vault.properties.tenantId).toBe(WORKFORCE_TENANT);
+        expect(vault.properties.enableRbacAuthorization).toBe(true);
+        expect(vault.properties.sku).toEqual({ family: "A", name: "standard" });
+        expect(vault.properties.accessPolicies).toBeUndefined();
+        const client = run.named("hosting-client-secret").inputs;
+        expect(client.secretName).toBe("web-client-secret");
+        expect(client.properties[SECRET_SIG]).toBe(SECRET_SIG_VALUE);
+        expect(client.properties.value).toEqual({ value: CLIENT_SECRET });
+        const session = run.named("hosting-session-secret").inputs;
+        expect(session.secretName).toBe("web-session-secret");
+        expect(session.properties[SECRET_SIG]).toBe(SECRET_SIG_VALUE);
+        expect(session.properties.value.value).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    test("the web app's settings come from the registrations and the sites; secrets are Key Vault references", () => {
+        const settings = run.named("hosting-web-settings").inputs;
+        expect(settings.name).toBe(`contoso-dev-web-${unique}`);
+        expect(settings.resourceGroupName).toBe("rg-contoso-dev");
+        expect(settings.properties).toEqual({
+            AUTHORITY,
+            CLIENT_ID: "web-client-id",
+            CLIENT_SECRET: `@Microsoft.KeyVault(SecretUri=https://kvcontosodev${unique}.vault.azure.net/secrets/web-client-secret)`,
+            SESSION_SECRET: `@Microsoft.KeyVault(SecretUri=https://kvcontosodev${unique}.vault.azure.net/secrets/web-session-secret)`,
+            REDIRECT_URI: `https://contoso-dev-web-${unique}.azurewebsites.net/auth/redirect`,
+            POST_LOGOUT_REDIRECT_URI: `https://contoso-dev-web-${unique}.azurewebsites.net/`,
+            KNOWN_AUTHORITIES: `contoso.ciamlogin.com,${TENANT}.ciamlogin.com`,
+            API_BASE_URL: `https://contoso-dev-api-${unique}.azurewebsites.net`,
+            API_SCOPES: "api://api-client-id/ToDoList.Read api://api-client-id/ToDoList.ReadWrite",
+            WEBSITE_RUN_FROM_PACKAGE: `https://stcontosodev${unique}.blob.core.windows.net/packages/${run.hosting.webPackageName}`,
+            WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: "SystemAssigned",
+        });
+        expect(run.outputs.webAppSettings).toEqual(settings.properties);
+    });
+
+    test("the API's settings: tenant, audience, its table through its identity", () => {
+        const settings = run.named("hosting-api-settings").inputs;
+        expect(settings.name).toBe(`contoso-dev-api-${unique}`);
+        expect(settings.properties).toEqual({
+            AUTHORITY,
+            TENANT_ID: TENANT,
+            API_CLIENT_ID: "api-client-id",
+            TODO_TABLE_ENDPOINT: `https://stcontosodev${unique}.table.core.windows.net/`,
+            TODO_TABLE_NAME: "todos",
+            WEBSITE_RUN_FROM_PACKAGE: `https://stcontosodev${unique}.blob.core.windows.net/packages/${run.hosting.apiPackageName}`,
+            WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: "SystemAssigned",
+        });
+    });
+
+    test("no secret value and no SAS anywhere in the settings or any recorded input", () => {
+        const settingsText = JSON.stringify([run.named("hosting-web-settings").inputs, run.named("hosting-api-settings").inputs]);
+        expect(settingsText).not.toContain(CLIENT_SECRET);
+        expect(settingsText).not.toContain(run.named("hosting-session-secret").inputs.properties.value.value);
+        const everything = allInputsText(run);
+        expect(everything).not.toContain("sig=");
+        expect(everything).not.toContain("?sv=");
+        expect(everything).not.toContain("SharedAccessSignature");
+        expect(everything).not.toContain("AccountKey=");
+    });
+
+    test("the package blobs: content-addressed names, the zips the program wrote", async () => {
+        for (const label of ["web", "api"] as const) {
+            const blob = run.named(`hosting-${label}-package`).inputs;
+            const zipPath = await blob.source.path;
+            const bytes = readFileSync(zipPath);
+            const hash = createHash("sha256").update(bytes).digest("hex");
+            expect(blob.blobName).toBe(`${label}-${hash.slice(0, 16)}.zip`);
+            expect(blob.containerName).toBe("packages");
+            expect(blob.accountName).toBe(`stcontosodev${unique}`);
+            expect(blob.type).toBe("Block");
+            expect(blob.contentType).toBe("application/zip");
+        }
+        expect(run.hosting.webPackageName).toBe(run.named("hosting-web-package").inputs.blobName);
+    });
+
+    test("outputs: URLs and the deployed redirect URIs", () => {
+        expect(run.outputs).toMatchObject({
+            webUrl: `https://contoso-dev-web-${unique}.azurewebsites.net`,
+            apiUrl: `https://contoso-dev-api-${unique}.azurewebsites.net`,
+            webHostName: `contoso-dev-web-${unique}.azurewebsites.net`,
+            redirectUri: `https://contoso-dev-web-${unique}.azurewebsites.net/auth/redirect`,
+            postLogoutRedirectUri: `https://contoso-dev-web-${unique}.azurewebsites.net/`,
+        });
+    });
+});
+
+describe("the sign-in-only scenario (F1, Node 22)", () => {
+    let run: HostingRun;
+    let unique: string;
+    beforeAll(async () => {
+        run = await runHosting("hosting", args("signIn"));
+        unique = createHash("sha256").update(RG.toLowerCase()).digest("hex").slice(0, 10);
+    });
+
+    test("one site, no table, no API settings", () => {
+        expect(run.byType("azure-native:web:WebApp").map((r) => r.name)).toEqual(["hosting-web"]);
+        expect(run.byType("azure-native:storage:Table")).toEqual([]);
+        expect(run.byType("azure-native:storage:Blob").map((r) => r.name)).toEqual(["hosting-web-package"]);
+        expect(run.byType("azure-native:web:WebAppApplicationSettings").map((r) => r.name)).toEqual(["hosting-web-settings"]);
+        expect(run.outputs.apiUrl).toBeUndefined();
+        expect(run.hosting.apiAppSettings).toBeUndefined();
+    });
+
+    test("Node 22, and no Always On on the Free tier", () => {
+        const site = run.named("hosting-web").inputs;
+        expect(site.siteConfig.linuxFxVersion).toBe("NODE|22-lts");
+        expect(site.siteConfig.alwaysOn).toBe(false);
+        expect(site.httpsOnly).toBe(true);
+        expect(site.identity).toEqual({ type: "SystemAssigned" });
+        expect(run.named("hosting-plan").inputs.sku).toEqual({ name: "F1" });
+    });
+
+    test("settings without API_BASE_URL or API_SCOPES; the same Key Vault references", () => {
+        expect(run.named("hosting-web-settings").inputs.properties).toEqual({
+            AUTHORITY,
+            CLIENT_ID: "web-client-id",
+            CLIENT_SECRET: `@Microsoft.KeyVault(SecretUri=https://kvcontosodev${unique}.vault.azure.net/secrets/web-client-secret)`,
+            SESSION_SECRET: `@Microsoft.KeyVault(SecretUri=https://kvcontosodev${unique}.vault.azure.net/secrets/web-session-secret)`,
+            REDIRECT_URI: `https://contoso-dev-web-${unique}.azurewebsites.net/auth/redirect`,
+            POST_LOGOUT_REDIRECT_URI: `https://contoso-dev-web-${unique}.azurewebsites.net/`,
+            KNOWN_AUTHORITIES: `contoso.ciamlogin.com,${TENANT}.ciamlogin.com`,
+            WEBSITE_RUN_FROM_PACKAGE: `https://stcontosodev${unique}.blob.core.windows.net/packages/${run.hosting.webPackageName}`,
+            WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: "SystemAssigned",
+        });
+        expect(roleAssignments(run).map((r) => [r.name, r.roleDefinitionId])).toEqual([
+            ["hosting-web-package-reader", BLOB_READER],
+            ["hosting-web-secrets-user", SECRETS_USER],
+        ]);
+        expect(allInputsText(run)).not.toContain("sig=");
+    });
+});
+
+describe("explicit Azure tenant and known authorities; bad input", () => {
+    test("uses the given tenant and subscription without asking the provider", async () => {
+        const run = await runHosting("hosting", args("signIn", {
+            azure: { tenantId: "tttttttt-0000-4000-8000-000000000000", subscriptionId: "ssssssss-0000-4000-8000-000000000000" },
+            web: { ...args("signIn").web, knownAuthorities: ["login.example.test"] },
+        }));
+        expect(run.invokes).toEqual([]);
+        expect(run.named("hosting-vault").inputs.properties.tenantId).toBe("tttttttt-0000-4000-8000-000000000000");
+        expect(run.named("hosting-web-secrets-user").inputs.roleDefinitionId).toBe(
+            "/subscriptions/ssssssss-0000-4000-8000-000000000000/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
+        );
+        expect(run.outputs.webAppSettings.KNOWN_AUTHORITIES).toBe("login.example.test");
+    });
+
+    test("rejects a bad name prefix, runtime or a missing API bundle, naming the argument", async () => {
+        await expect(runHosting("bad", args("signIn", { namePrefix: "Bad_Prefix" }))).rejects.toThrow(
+            'AppServiceHosting: namePrefix "Bad_Prefix" must be 3-20 lower-case letters, digits or hyphens, starting with a letter',
+        );
+        await expect(runHosting("bad", args("signIn", { nodeVersion: "20-lts" as never }))).rejects.toThrow(
+            'AppServiceHosting: nodeVersion "20-lts" is not one of 22-lts, 24-lts',
+        );
+        await expect(runHosting("bad", args("api", { packages: { web: fixtureBundle("web") } }))).rejects.toThrow(
+            "AppServiceHosting: packages.api (the API bundle folder) is required when api is set",
+        );
+    });
+});
