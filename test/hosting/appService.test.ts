@@ -40,7 +40,7 @@ function allInputsText(run: HostingRun): string {
 
 function roleAssignments(run: HostingRun) {
     return run.byType("azure-native:authorization:RoleAssignment")
-        .map((r: Recorded) => ({ name: r.name, ...r.inputs }))
+        .map((r: Recorded): Record<string, any> => ({ name: r.name, ...r.inputs }))
         .sort((a, b) => a.name.localeCompare(b.name));
 }
 
