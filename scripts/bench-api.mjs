@@ -77,10 +77,11 @@ export async function runApiBench({ duration = 5, connections = 50, rounds = 2, 
     const stopAll = () => {
         for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
     };
-    process.once("SIGINT", () => {
+    const onSigint = () => {
         stopAll();
         process.exit(130);
-    });
+    };
+    process.once("SIGINT", onSigint);
     try {
         const bare = await startChild(["-e", BARE], {}, children);
         const api = await startChild([bundle], {
@@ -129,6 +130,7 @@ export async function runApiBench({ duration = 5, connections = 50, rounds = 2, 
         }
         return result;
     } finally {
+        process.off("SIGINT", onSigint);
         stopAll();
         tenant.closeAllConnections();
         await new Promise((r) => tenant.close(r));
