@@ -77,7 +77,7 @@ describe("checkUserFlow", () => {
 });
 
 describe("diff", () => {
-    const olds = { ...base, createdAt: "2026-01-01T00:00:00.000Z" };
+    const olds = { ...base, createdAt: "2026-01-01T00:00:00.000Z" } as never;
 
     test("no change: insensitive to list order, inputType case and service defaults", () => {
         const news = {
