@@ -74,7 +74,7 @@ interface User {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const FORM_LIMIT = 16 * 1024;
 
-function hashPassword(password: string, salt = randomBytes(16)) {
+function hashPassword(password: string, salt: Buffer = randomBytes(16)): { salt: Buffer; hash: Buffer } {
     return { salt, hash: scryptSync(password, salt, 32) };
 }
 
