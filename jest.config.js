@@ -6,7 +6,10 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.tsx?$": ["ts-jest", { diagnostics: false }],
+    // ESM-only dependencies, turned into CommonJS for jest (see the transformer).
+    "/node_modules/jose/.+\\.js$": "<rootDir>/test/support/esm-transform.js",
   },
+  transformIgnorePatterns: ["/node_modules/(?!jose/)"],
   maxWorkers: 2,
   // A guard against hangs only; no test asserts on time.
   testTimeout: 600000,
