@@ -280,7 +280,7 @@ function makeContext(tenantId: string, opts: ProviderOptions): Ctx {
             try {
                 token = await cred.getToken(GRAPH_SCOPE, { tenantId });
             } catch (e) {
-                const first = String((e as Error)?.message ?? e).split("\n")[0];
+                const first = String((e as Error)?.message ?? e).split("\n")[0].replace(/[.\s]+$/, "");
                 const err = new Error(scrub(`could not get a Microsoft Graph token for tenant ${tenantId} with ${source}: ${first}. ` +
                     "Check that the credential is valid and not expired (see the README: credential environment variables)", secrets));
                 err.name = "GraphCredentialError";
@@ -753,6 +753,9 @@ export function makeUserFlowProvider(opts: ProviderOptions = {}): ResourceProvid
             const existing = await findFlowByName(ctx, inputs.displayName);
             if (existing) return adopt(existing.id);
             const body = createFlowBody(inputs);
+            // A 400 can be replication delay when a custom attribute was just created, or when an earlier attempt
+            // whose answer was lost did create the flow (the name is taken but not listed yet); otherwise it is final.
+            let mayBeReplication = (inputs.attributes ?? []).some((a) => a.attribute.startsWith("extension_"));
             return untilReplicated(ctx, `creating user flow "${inputs.displayName}"`, async () => {
                 try {
                     const created = await call(ctx, "POST", FLOWS, body);
@@ -761,9 +764,10 @@ export function makeUserFlowProvider(opts: ProviderOptions = {}): ResourceProvid
                     const f = e as GraphFailure;
                     // The answer was lost, or the name is taken (e.g. by our own earlier attempt): look again.
                     if (!f.lost && f.status !== 400 && f.status !== 409) throw e;
+                    if (f.lost) mayBeReplication = true;
                     const found = await findFlowByName(ctx, inputs.displayName);
                     if (found) return { done: true as const, value: await adopt(found.id) };
-                    if (f.lost) return { done: false as const, reason: f.message };
+                    if (mayBeReplication) return { done: false as const, reason: f.message };
                     throw e;
                 }
             });
