@@ -1,0 +1,184 @@
+/**
+ * Deployment rehearsal: the zips the program produced under mocks, unpacked into empty folders, started with exactly
+ * the app settings the program computed - except what only Azure can provide, replaced and listed below - then a
+ * real browser signs in against the local stand-in tenant, adds a to-do, and the item survives an API restart
+ * (Azure Table Storage played by Azurite). Needs `npm run build` first (npm test does it).
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { unzipSync } from "fflate";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { Azurite } from "../../scripts/azurite.cjs";
+import { startAzurite } from "../../scripts/azurite.cjs";
+import type { ProcessHandle } from "../../webapp/dev/processes";
+import { freePort, startProcess, stopAll, stopProcess } from "../../webapp/dev/processes";
+import { runHosting, type HostingRun } from "./harness";
+
+const ROOT = path.join(__dirname, "..", "..");
+const CIAM_AUTHORITY = "https://contoso.ciamlogin.com/";
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+interface TenantInfo {
+    authority: string;
+    knownAuthority: string;
+    caPath: string;
+    tenantId: string;
+    webClientId: string;
+    api: { clientId: string; scopes: string[] } | null;
+    demoUser: { email: string; password: string };
+}
+
+let work: string;
+let azurite: Azurite;
+let browser: Browser | undefined;
+let run: HostingRun;
+let info: TenantInfo;
+let webPort: number;
+let apiPort: number;
+let apiEnv: NodeJS.ProcessEnv;
+let apiDir: string;
+const processes: ProcessHandle[] = [];
+const webClientSecret = randomBytes(24).toString("base64url");
+
+/** Unpacks a zip into a new, empty folder. */
+function unpack(zipPath: string, into: string): string[] {
+    mkdirSync(into);
+    expect(readdirSync(into)).toEqual([]);
+    const entries = unzipSync(readFileSync(zipPath));
+    for (const [name, data] of Object.entries(entries)) {
+        const target = path.join(into, name);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, data);
+    }
+    return Object.keys(entries).sort();
+}
+
+function startApi(): Promise<ProcessHandle> {
+    return startProcess({
+        name: "api", command: process.execPath, args: ["server.js"], cwd: apiDir, env: apiEnv, ready: /API listening on port/,
+    });
+}
+
+beforeAll(async () => {
+    for (const bundle of ["webapp/dist/web/server.js", "webapp/dist/api/server.js"]) {
+        if (!existsSync(path.join(ROOT, bundle))) throw new Error(`${bundle} is missing: run npm run build first`);
+    }
+    work = mkdtempSync(path.join(tmpdir(), "rehearsal-"));
+    webPort = await freePort();
+    apiPort = await freePort();
+    const webUrl = `http://localhost:${webPort}`;
+
+    const tenant = await startProcess({
+        name: "tenant",
+        command: process.execPath,
+        args: ["--import", "tsx", path.join(ROOT, "webapp/dev/server.ts")],
+        cwd: ROOT,
+        env: {
+            ...process.env,
+            TENANT_PORT: "0",
+            WEB_CLIENT_SECRET: webClientSecret,
+            REDIRECT_URIS: `${webUrl}/auth/redirect`,
+            POST_LOGOUT_REDIRECT_URIS: `${webUrl}/`,
+            DEV_DIR: path.join(work, "certs"),
+        },
+        ready: /^STAND_IN_TENANT_READY (.*)$/,
+    });
+    processes.push(tenant);
+    info = JSON.parse(tenant.match![1]);
+    if (info.api === null) throw new Error("the stand-in tenant has no API: Pulumi.dev.yaml must use scenario signInAndCallApi");
+
+    azurite = await startAzurite({ location: path.join(work, "azurite") });
+
+    // The program's hosting component under mocks, fed the (stand-in) tenant's registrations and the real bundles.
+    run = await runHosting("rehearsal", {
+        namePrefix: "rehearsal",
+        location: "westeurope",
+        sku: "B1",
+        nodeVersion: "24-lts",
+        web: { clientId: info.webClientId, clientSecret: webClientSecret, authority: CIAM_AUTHORITY, tenantId: info.tenantId, apiScopes: info.api.scopes },
+        api: { clientId: info.api.clientId, tenantId: info.tenantId, authority: CIAM_AUTHORITY },
+        packages: { web: path.join(ROOT, "webapp/dist/web"), api: path.join(ROOT, "webapp/dist/api") },
+        packageOutputDir: path.join(work, "packages"),
+    });
+});
+
+afterAll(async () => {
+    await browser?.close();
+    await stopAll(processes);
+    await azurite?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test("the packaged web app and API, with the program's settings, sign a user in and keep to-dos across an API restart", async () => {
+    const webZip: string = await run.named("rehearsal-web-package").inputs.source.path;
+    const apiZip: string = await run.named("rehearsal-api-package").inputs.source.path;
+    const webDir = path.join(work, "site-web");
+    apiDir = path.join(work, "site-api");
+    expect(unpack(webZip, webDir)).toContain("server.js");
+    expect(unpack(apiZip, apiDir)).toContain("server.js");
+
+    const web = run.outputs.webAppSettings;
+    const api = run.outputs.apiAppSettings!;
+    // What only Azure provides, replaced: Key Vault references, the tenant's and sites' host names, the table
+    // reached by managed identity. Everything else is passed exactly as computed.
+    expect(web.CLIENT_SECRET).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/[a-z0-9]+\.vault\.azure\.net\/secrets\/web-client-secret\)$/);
+    expect(web.SESSION_SECRET).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/[a-z0-9]+\.vault\.azure\.net\/secrets\/web-session-secret\)$/);
+    const webReplaced = {
+        AUTHORITY: info.authority,
+        KNOWN_AUTHORITIES: info.knownAuthority,
+        CLIENT_SECRET: webClientSecret,
+        SESSION_SECRET: randomBytes(32).toString("hex"),
+        REDIRECT_URI: `http://localhost:${webPort}/auth/redirect`,
+        POST_LOGOUT_REDIRECT_URI: `http://localhost:${webPort}/`,
+        API_BASE_URL: `http://localhost:${apiPort}`,
+    };
+    for (const key of Object.keys(webReplaced)) expect(web).toHaveProperty(key);
+    const webEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...web, ...webReplaced, PORT: String(webPort), NODE_EXTRA_CA_CERTS: info.caPath };
+    expect(Object.keys(webEnv).sort()).toEqual([...Object.keys(web), "NODE_EXTRA_CA_CERTS", "PATH", "PORT"].sort());
+
+    const { TODO_TABLE_ENDPOINT, ...apiKept } = api;
+    expect(TODO_TABLE_ENDPOINT).toMatch(/^https:\/\/st[a-z0-9]+\.table\.core\.windows\.net\/$/);
+    apiEnv = {
+        PATH: process.env.PATH, ...apiKept, AUTHORITY: info.authority, TODO_TABLE_CONNECTION_STRING: azurite.connectionString,
+        PORT: String(apiPort), NODE_EXTRA_CA_CERTS: info.caPath,
+    };
+    expect(apiEnv.API_CLIENT_ID).toBe(info.api!.clientId);
+    expect(apiEnv.TENANT_ID).toBe(info.tenantId);
+    expect(apiEnv.TODO_TABLE_NAME).toBe("todos");
+
+    let apiProcess = await startApi();
+    processes.push(apiProcess);
+    processes.push(await startProcess({
+        name: "web", command: process.execPath, args: ["server.js"], cwd: webDir, env: webEnv, ready: /web app listening on port/,
+    }));
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page: Page = await context.newPage();
+    const base = `http://localhost:${webPort}`;
+
+    await page.goto(`${base}/auth/signin`);
+    await page.fill("#email", info.demoUser.email);
+    await page.fill("#password", info.demoUser.password);
+    await page.click("#sign-in");
+    await page.waitForURL(`${base}/**`);
+    expect(await page.locator("#sign-out").count()).toBe(1);
+
+    const description = `rehearsal item ${randomBytes(4).toString("hex")}`;
+    await page.goto(`${base}/todos`);
+    await page.fill("#description", description);
+    await page.click("#add");
+    await page.waitForURL(`${base}/todos`);
+    expect(await page.locator("#todos .description").allTextContents()).toEqual([description]);
+
+    // Restart the API process: the items live in the table, not in the process.
+    await stopProcess(apiProcess);
+    processes.splice(processes.indexOf(apiProcess), 1);
+    apiProcess = await startApi();
+    processes.push(apiProcess);
+    await page.goto(`${base}/todos`);
+    expect(await page.locator("#todos .description").allTextContents()).toEqual([description]);
+});
