@@ -3,12 +3,14 @@
  * `npm start`: the whole thing on your machine, no Azure account needed. Builds the bundles, then starts the local
  * stand-in tenant, the API and the web app as child processes, prints the URL and the demo credentials, and stops
  * everything on Ctrl-C (SIGINT) or SIGTERM. Ports: WEB_PORT (3000), API_PORT (3001), TENANT_PORT (44321).
+ * The API keeps to-do items in Azurite's Table service (data in .dev/azurite), so they survive a restart.
  */
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const { startLocalStack, ROOT } = require("../webapp/dev/stack.js");
+const { startAzurite } = require("./azurite.cjs");
 
 const port = (name, fallback) => {
     const v = process.env[name];
@@ -35,10 +37,13 @@ const onLine = (line, name) => {
 };
 
 let stack;
+let azurite;
 try {
-    stack = await startLocalStack({ webPort, apiPort, tenantPort, onLine });
+    azurite = await startAzurite({ location: `${ROOT}/.dev/azurite` });
+    stack = await startLocalStack({ webPort, apiPort, tenantPort, onLine, extraEnv: { TODO_TABLE_CONNECTION_STRING: azurite.connectionString } });
 } catch (e) {
     console.error(`start: ${e.message}`);
+    await azurite?.stop();
     process.exit(1);
 }
 const t = stack.tenant;
@@ -46,6 +51,7 @@ console.log(`
   Web app            ${stack.webUrl}
   To-do API          ${t.api ? `http://localhost:${apiPort}/api/todos` : "(scenario signIn: no API)"}
   Stand-in tenant    ${t.issuer}
+  To-do storage      ${azurite.endpoint} (Azurite; data in ${azurite.location})
   Demo user          ${t.demoUser.email}  /  ${t.demoUser.password}
   Sign-up page asks  ${t.attributes.map((a) => a.label + (a.required ? " *" : "")).join(", ") || "(no extra attributes)"}
 
@@ -60,6 +66,7 @@ const stop = async (signal) => {
     stopping = true;
     console.log(`\nstart: ${signal}: stopping web, API and tenant...`);
     await stack.stop();
+    await azurite.stop();
     process.exit(0);
 };
 process.on("SIGINT", () => void stop("SIGINT"));
