@@ -10,15 +10,7 @@ import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { freePort } from "../../webapp/dev/processes";
 import { ROOT, startLocalStack, type LocalStack } from "../../webapp/dev/stack";
-import { runJourney, standInTenantPages, type JourneyResult } from "./flow";
-
-export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
-export function chromiumPath(): string {
-    const path = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find((p) => p && existsSync(p));
-    if (!path) throw new Error("No Chromium found: run `node scripts/ensure-chromium.mjs` or set CHROMIUM_PATH");
-    return path;
-}
+import { CHROMIUM_FLAGS, chromiumPath, runJourney, standInTenantPages, type JourneyResult } from "./flow";
 
 describe("the web app in a real browser, against the bundles and the stand-in tenant", () => {
     let stack: LocalStack;

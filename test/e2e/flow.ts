@@ -4,7 +4,19 @@
  * real External ID tenant, so they are behind `TenantPages`; `standInTenantPages` drives the stand-in's.
  * Every step checks what it sees and throws an Error naming the step when something is off.
  */
+import { existsSync } from "node:fs";
 import type { Page } from "playwright-core";
+
+/** Flags that let Debian's chromium run headless here (see ARCHITECTURE.md). */
+export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+/** CHROMIUM_PATH, else /usr/bin/chromium. */
+export function chromiumPath(): string {
+    const path = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find((p) => p && existsSync(p));
+    if (!path) throw new Error("No Chromium found: run `node scripts/ensure-chromium.mjs` or set CHROMIUM_PATH");
+    return path;
+}
+
 
 export interface NewUser {
     readonly email: string;
