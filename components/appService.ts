@@ -316,8 +316,9 @@ export class AppServiceHosting extends pulumi.ComponentResource {
             properties: {
                 AUTHORITY: args.web.authority,
                 CLIENT_ID: args.web.clientId,
-                CLIENT_SECRET: clientSecret.properties.apply((p) => keyVaultReference(p.secretUri)),
-                SESSION_SECRET: sessionSecret.properties.apply((p) => keyVaultReference(p.secretUri)),
+                // The secrets' `properties` output is secret as a whole (its value is); the URI alone is not.
+                CLIENT_SECRET: pulumi.unsecret(clientSecret.properties.apply((p) => keyVaultReference(p.secretUri))),
+                SESSION_SECRET: pulumi.unsecret(sessionSecret.properties.apply((p) => keyVaultReference(p.secretUri))),
                 REDIRECT_URI: this.redirectUri,
                 POST_LOGOUT_REDIRECT_URI: this.postLogoutRedirectUri,
                 KNOWN_AUTHORITIES: knownAuthorities.apply((hosts) => hosts.join(",")),

@@ -2,12 +2,10 @@
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import type { AppServiceHostingArgs } from "../../components/appService";
-import { fixtureBundle, runHosting, SUBSCRIPTION, TENANT, WORKFORCE_TENANT, type HostingRun, type Recorded } from "./harness";
+import { fixtureBundle, runHosting, SECRET_SIG, SECRET_SIG_VALUE, SUBSCRIPTION, TENANT, WORKFORCE_TENANT, type HostingRun, type Recorded } from "./harness";
 
 const AUTHORITY = "https://contoso.ciamlogin.com/";
 const CLIENT_SECRET = "client-secret-value-do-not-show";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const RG = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-contoso-dev`;
 const ROLE = (guid: string) => `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 const BLOB_READER = ROLE("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1");
@@ -165,6 +163,12 @@ describe("the API scenario (B1, Node 24)", () => {
             WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: "SystemAssigned",
         });
         expect(run.outputs.webAppSettings).toEqual(settings.properties);
+    });
+
+    test("the settings are not secret (Key Vault references only) while the secret values stay secret", async () => {
+        expect(await run.pulumi.isSecret(run.hosting.webAppSettings)).toBe(false);
+        expect(await run.pulumi.isSecret(run.hosting.apiAppSettings!)).toBe(false);
+        expect(run.named("hosting-web-settings").inputs.properties[SECRET_SIG]).toBeUndefined();
     });
 
     test("the API's settings: tenant, audience, its table through its identity", () => {

@@ -14,6 +14,10 @@ export const SUBSCRIPTION = "99999999-8888-4777-8666-555555555555";
 export const WORKFORCE_TENANT = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
 export const TENANT = "12345678-1234-4234-8234-123456789abc";
 
+/** How secret values are marked in serialized property values (Pulumi's wire format). */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
 export interface Recorded {
     readonly type: string;
     readonly name: string;
@@ -61,7 +65,13 @@ function synthesise(type: string, name: string, inputs: Record<string, any>): Re
         case "azure-native:keyvault:Vault": return { name: inputs.vaultName };
         case "azure-native:keyvault:Secret": {
             const uri = `https://${inputs.vaultName}.vault.azure.net/secrets/${inputs.secretName}`;
-            return { name: inputs.secretName, properties: { secretUri: uri, secretUriWithVersion: `${uri}/0123456789abcdef` } };
+            const computed = { secretUri: uri, secretUriWithVersion: `${uri}/0123456789abcdef` };
+            // Like the engine: an output whose input was secret is secret too (here the whole `properties`).
+            const wrapped = inputs.properties?.[SECRET_SIG] === SECRET_SIG_VALUE;
+            return {
+                name: inputs.secretName,
+                properties: wrapped ? { [SECRET_SIG]: SECRET_SIG_VALUE, value: { ...inputs.properties.value, ...computed } } : computed,
+            };
         }
         default: return type.startsWith("azure-native:") ? { name: inputs.name ?? `${name}-auto` } : {};
     }
