@@ -7,6 +7,7 @@ import * as azuread from "@pulumi/azuread";
 import { ConfigError, parseStackConfig, rawFromPulumiConfig, type StackConfig } from "./components/config";
 import { WebApi } from "./components/webApi";
 import { WebAppRedirectUris, WebAppRegistration } from "./components/webAppRegistration";
+import { SignUpSignIn } from "./components/userFlow";
 
 function loadConfig(): StackConfig {
     const project = pulumi.getProject();
@@ -44,6 +45,14 @@ const redirectUris = new WebAppRedirectUris("web", {
     postLogoutRedirectUris: [cfg.web.postLogoutRedirectUri],
 }, inTenant);
 
+// The sign-up/sign-in user flow and the web app's link to it (Microsoft Graph, through a dynamic provider). The link
+// needs the app's service principal, so it waits for the whole registration.
+const signUpSignIn = new SignUpSignIn("signup-signin", {
+    tenantId: cfg.tenantId,
+    config: cfg.userFlow,
+    appClientId: web.clientId,
+}, { dependsOn: [web] });
+
 /** Space-separated scopes the web app requests for the API (empty in the sign-in-only scenario). */
 const apiScopes = api ? api.scopeUris.apply((s) => s.join(" ")) : pulumi.output("");
 
@@ -55,6 +64,7 @@ export const webClientId = web.clientId;
 export const webClientSecret = web.clientSecret;
 export const webClientSecretEndDate = web.clientSecretEndDate;
 export const webRedirectUris = redirectUris.uris;
+export const userFlowId = signUpSignIn.flow.id;
 export const apiClientId = api?.clientId;
 export const apiIdentifierUri = api?.identifierUri;
 export const apiScopeUris = api?.scopeUris;

@@ -18,6 +18,9 @@ const T = {
     roleAssignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
     redirectUris: "azuread:index/applicationRedirectUris:ApplicationRedirectUris",
     provider: "pulumi:providers:azuread",
+    userFlow: "pulumi-nodejs:dynamic/entra-userflow:UserFlow",
+    userFlowApp: "pulumi-nodejs:dynamic/entra-userflow:UserFlowApplication",
+    userFlowAttribute: "pulumi-nodejs:dynamic/entra-userflow:UserFlowAttribute",
 };
 const GRAPH = "00000003-0000-0000-c000-000000000000";
 const TENANT = "11111111-2222-3333-4444-555555555555";
@@ -52,7 +55,9 @@ describe("signInAndCallApi scenario", () => {
             [T.grant]: 2,
             [T.roleAssignment]: 2,
             [T.redirectUris]: 1,
-            ...userFlowCounts(run),
+            "entra-ciam:index:SignUpSignIn": 1,
+            [T.userFlow]: 1,
+            [T.userFlowApp]: 1,
         });
     });
 
@@ -209,6 +214,19 @@ describe("signInAndCallApi scenario", () => {
         });
     });
 
+    test("the user flow comes from config and the web app is linked to it", () => {
+        const flow = run.named("signup-signin-flow");
+        expect(flow.inputs).toMatchObject({
+            tenantId: TENANT,
+            displayName: "entra-ciam-test sign-up and sign-in",
+            signUpAllowed: true,
+            identityProviders: ["EmailPassword-OAUTH"],
+            attributes: [{ attribute: "displayName", label: "Display Name", required: true, inputType: "text", options: [] }],
+        });
+        expect(run.named("signup-signin-app").inputs).toMatchObject({ tenantId: TENANT, userFlowId: "signup-signin-flow-id", appId: "web-app-client-id" });
+        expect(run.outputs.userFlowId).toBe("signup-signin-flow-id");
+    });
+
     test("outputs", () => {
         expect(run.outputs).toMatchObject({
             tenantId: TENANT,
@@ -280,6 +298,31 @@ describe("configuration", () => {
         expect(run.named("web-app").inputs.displayName).toBe("shop web app");
     });
 
+    test("custom attributes become resources whose ids feed the flow's sign-up page", async () => {
+        const run = await runProgram({
+            ...baseConfig("signIn"),
+            userFlow: {
+                displayName: "Contoso",
+                signUpAllowed: false,
+                identityProviders: ["emailOtp"],
+                customAttributes: [{ name: "FavoriteColor", dataType: "string", description: "Favourite colour" }],
+                attributes: [{ attribute: "FavoriteColor", label: "Colour", required: true }, "city"],
+            },
+        });
+        expect(run.byType(T.userFlowAttribute).map((r) => [r.name, r.inputs.displayName, r.inputs.dataType])).toEqual([
+            ["signup-signin-attr-FavoriteColor", "FavoriteColor", "string"],
+        ]);
+        expect(run.named("signup-signin-flow").inputs).toMatchObject({
+            displayName: "Contoso",
+            signUpAllowed: false,
+            identityProviders: ["EmailOtpSignup-OAUTH"],
+            attributes: [
+                { attribute: "signup-signin-attr-FavoriteColor-id", label: "Colour", required: true, inputType: "text", dataType: "string" },
+                { attribute: "city", label: "City", required: false, inputType: "text" },
+            ],
+        });
+    });
+
     test("scope and role ids are the same on every run", async () => {
         const a = await runProgram(baseConfig());
         const b = await runProgram(baseConfig());
@@ -306,13 +349,3 @@ describe("configuration", () => {
         await expect(failure).rejects.toThrow("scenaro is not a known setting of this project");
     });
 });
-
-/** Resources other parts of the program add (user flow, hosting) are counted by their own tests. */
-function userFlowCounts(run: ProgramRun): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const r of run.resources) {
-        if (r.type.startsWith("azuread:") || r.type.startsWith("entra-ciam:index:Web") || r.type === "pulumi:providers:azuread") continue;
-        counts[r.type] = (counts[r.type] ?? 0) + 1;
-    }
-    return counts;
-}
