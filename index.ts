@@ -8,6 +8,8 @@ import { ConfigError, parseStackConfig, rawFromPulumiConfig, type StackConfig } 
 import { WebApi } from "./components/webApi";
 import { WebAppRedirectUris, WebAppRegistration } from "./components/webAppRegistration";
 import { SignUpSignIn } from "./components/userFlow";
+import { AppServiceHosting } from "./components/appService";
+import * as path from "node:path";
 
 function loadConfig(): StackConfig {
     const project = pulumi.getProject();
@@ -39,10 +41,31 @@ const web = new WebAppRegistration("web", {
     } : undefined,
 }, inTenant);
 
+// App Service in the workforce subscription; the sites' settings come from the registrations above.
+const hosting = cfg.hosting.enabled ? new AppServiceHosting("hosting", {
+    namePrefix: cfg.namePrefix,
+    location: cfg.hosting.location,
+    sku: cfg.hosting.sku,
+    nodeVersion: cfg.hosting.nodeVersion,
+    web: {
+        clientId: web.clientId,
+        clientSecret: web.clientSecret,
+        authority: cfg.authority,
+        tenantId: cfg.tenantId,
+        apiScopes: api ? api.scopeUris : [],
+    },
+    api: api ? { clientId: api.clientId, tenantId: cfg.tenantId, authority: cfg.authority } : undefined,
+    packages: {
+        web: path.join(__dirname, "webapp", "dist", "web"),
+        api: api ? path.join(__dirname, "webapp", "dist", "api") : undefined,
+    },
+}) : undefined;
+
+// Local URLs from config plus, once the site exists, the deployed ones: no cycle between registration and site.
 const redirectUris = new WebAppRedirectUris("web", {
     applicationId: web.applicationId,
-    redirectUris: [cfg.web.redirectUri],
-    postLogoutRedirectUris: [cfg.web.postLogoutRedirectUri],
+    redirectUris: hosting ? [cfg.web.redirectUri, hosting.redirectUri] : [cfg.web.redirectUri],
+    postLogoutRedirectUris: hosting ? [cfg.web.postLogoutRedirectUri, hosting.postLogoutRedirectUri] : [cfg.web.postLogoutRedirectUri],
 }, inTenant);
 
 // The sign-up/sign-in user flow and the web app's link to it (Microsoft Graph, through a dynamic provider). The link
@@ -65,6 +88,8 @@ export const webClientSecret = web.clientSecret;
 export const webClientSecretEndDate = web.clientSecretEndDate;
 export const webRedirectUris = redirectUris.uris;
 export const userFlowId = signUpSignIn.flow.id;
+export const webUrl = hosting?.webUrl;
+export const apiUrl = hosting?.apiUrl;
 export const apiClientId = api?.clientId;
 export const apiIdentifierUri = api?.identifierUri;
 export const apiScopeUris = api?.scopeUris;
@@ -76,7 +101,7 @@ export const webAppEnv = pulumi.all([web.clientId, apiScopes]).apply(([clientId,
     REDIRECT_URI: cfg.web.redirectUri,
     POST_LOGOUT_REDIRECT_URI: cfg.web.postLogoutRedirectUri,
     KNOWN_AUTHORITIES: `${cfg.subdomain}.ciamlogin.com,${cfg.tenantId}.ciamlogin.com`,
-    API_BASE_URL: api ? "http://localhost:4000" : "",
+    API_BASE_URL: api ? "http://localhost:3001" : "",
     API_SCOPES: scopes,
 }));
 /** Settings of the API for running it locally against this tenant. */

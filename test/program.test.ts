@@ -4,6 +4,7 @@
  */
 import { baseConfig, ProgramFailure, runProgram, type ProgramRun } from "./support/program";
 import { parseStackConfig } from "../components/config";
+import { SECRET_SIG, SECRET_SIG_VALUE } from "./support/mocks";
 
 const T = {
     app: "azuread:index/applicationRegistration:ApplicationRegistration",
@@ -245,7 +246,7 @@ describe("signInAndCallApi scenario", () => {
                 REDIRECT_URI: "http://localhost:3000/auth/redirect",
                 POST_LOGOUT_REDIRECT_URI: "http://localhost:3000/",
                 KNOWN_AUTHORITIES: `contoso.ciamlogin.com,${TENANT}.ciamlogin.com`,
-                API_BASE_URL: "http://localhost:4000",
+                API_BASE_URL: "http://localhost:3001",
                 API_SCOPES: "api://api-app-client-id/ToDoList.Read api://api-app-client-id/ToDoList.ReadWrite",
             },
             apiEnv: { AUTHORITY: "https://contoso.ciamlogin.com/", TENANT_ID: TENANT, API_CLIENT_ID: "api-app-client-id" },
@@ -275,6 +276,59 @@ describe("signIn scenario", () => {
         expect(run.outputs.webAppEnv.API_BASE_URL).toBe("");
         expect(run.outputs.webAppEnv.API_SCOPES).toBe("");
         expect(run.secretOutputs).toEqual(new Set(["webClientSecret"]));
+    });
+});
+
+describe("hosted on App Service (bundles built by `npm run build`)", () => {
+    let run: ProgramRun;
+    let webHost: string;
+    let apiHost: string;
+    beforeAll(async () => {
+        run = await runProgram({ ...baseConfig("signInAndCallApi"), namePrefix: "contoso", hosting: { location: "westeurope" } });
+        const sites = run.byType("azure-native:web:WebApp").map((r) => r.state.defaultHostName as string);
+        webHost = sites.find((h) => h.startsWith("contoso-web-"))!;
+        apiHost = sites.find((h) => h.startsWith("contoso-api-"))!;
+    });
+
+    test("one site for the web app and one for the API, named from the prefix", () => {
+        expect(run.byType("azure-native:web:WebApp")).toHaveLength(2);
+        expect(webHost).toMatch(/^contoso-web-[0-9a-f]{10}\.azurewebsites\.net$/);
+        expect(apiHost).toMatch(/^contoso-api-[0-9a-f]{10}\.azurewebsites\.net$/);
+    });
+
+    test("the deployed redirect and post-logout URLs join the local ones, after the site exists", () => {
+        expect(run.named("web-web").inputs.redirectUris).toEqual([
+            "http://localhost:3000/auth/redirect",
+            `https://${webHost}/auth/redirect`,
+            "http://localhost:3000/",
+            `https://${webHost}/`,
+        ]);
+        expect(run.outputs.webRedirectUris).toEqual(run.named("web-web").inputs.redirectUris);
+    });
+
+    test("the sites' settings come from the registrations' outputs", () => {
+        const settings = run.resources.filter((r) => r.type === "azure-native:web:WebAppApplicationSettings");
+        expect(settings.map((r) => r.name).sort()).toEqual(["hosting-api-settings", "hosting-web-settings"]);
+        const web = settings.find((r) => r.name === "hosting-web-settings")!.inputs.properties;
+        expect(web).toMatchObject({
+            AUTHORITY: "https://contoso.ciamlogin.com/",
+            CLIENT_ID: "web-app-client-id",
+            REDIRECT_URI: `https://${webHost}/auth/redirect`,
+            API_BASE_URL: `https://${apiHost}`,
+            API_SCOPES: "api://api-app-client-id/ToDoList.Read api://api-app-client-id/ToDoList.ReadWrite",
+        });
+        expect(web.CLIENT_SECRET).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/.+\.vault\.azure\.net\/secrets\/.+\)$/);
+        const api = settings.find((r) => r.name === "hosting-api-settings")!.inputs.properties;
+        expect(api).toMatchObject({ AUTHORITY: "https://contoso.ciamlogin.com/", TENANT_ID: TENANT, API_CLIENT_ID: "api-app-client-id" });
+        // The client secret reaches Azure only as the Key Vault secret's value, marked secret on the wire.
+        const holders = run.resources.filter((r) => JSON.stringify(r.inputs).includes("web-secret-value-not-for-display"));
+        expect(holders.map((r) => [r.type, r.inputs.secretName])).toEqual([["azure-native:keyvault:Secret", "web-client-secret"]]);
+        expect(holders[0].inputs.properties[SECRET_SIG]).toBe(SECRET_SIG_VALUE);
+    });
+
+    test("site URLs are outputs", () => {
+        expect(run.outputs.webUrl).toBe(`https://${webHost}`);
+        expect(run.outputs.apiUrl).toBe(`https://${apiHost}`);
     });
 });
 

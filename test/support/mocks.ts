@@ -20,6 +20,66 @@ export interface RecordedInvoke {
     readonly inputs: Record<string, any>;
 }
 
+export const SUBSCRIPTION = "99999999-8888-4777-8666-555555555555";
+export const WORKFORCE_TENANT = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+export const TENANT = "12345678-1234-4234-8234-123456789abc";
+
+/** How secret values are marked in serialized property values (Pulumi's wire format). */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+export function armId(type: string, inputs: Record<string, any>): string | undefined {
+    const rg = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}`;
+    switch (type) {
+        case "azure-native:resources:ResourceGroup": return rg;
+        case "azure-native:web:AppServicePlan": return `${rg}/providers/Microsoft.Web/serverfarms/${inputs.name}`;
+        case "azure-native:web:WebApp": return `${rg}/providers/Microsoft.Web/sites/${inputs.name}`;
+        case "azure-native:storage:StorageAccount": return `${rg}/providers/Microsoft.Storage/storageAccounts/${inputs.accountName}`;
+        case "azure-native:storage:BlobContainer":
+            return `${rg}/providers/Microsoft.Storage/storageAccounts/${inputs.accountName}/blobServices/default/containers/${inputs.containerName}`;
+        case "azure-native:storage:Table":
+            return `${rg}/providers/Microsoft.Storage/storageAccounts/${inputs.accountName}/tableServices/default/tables/${inputs.tableName}`;
+        case "azure-native:keyvault:Vault": return `${rg}/providers/Microsoft.KeyVault/vaults/${inputs.vaultName}`;
+        default: return undefined;
+    }
+}
+
+export function synthesiseAzure(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    switch (type) {
+        case "azure-native:resources:ResourceGroup": return { name: inputs.resourceGroupName };
+        case "azure-native:web:WebApp":
+            return {
+                name: inputs.name,
+                defaultHostName: `${inputs.name}.azurewebsites.net`,
+                identity: { ...inputs.identity, principalId: `${name}-principal`, tenantId: WORKFORCE_TENANT },
+            };
+        case "azure-native:storage:StorageAccount":
+            return {
+                name: inputs.accountName,
+                primaryEndpoints: {
+                    blob: `https://${inputs.accountName}.blob.core.windows.net/`,
+                    table: `https://${inputs.accountName}.table.core.windows.net/`,
+                },
+            };
+        case "azure-native:storage:BlobContainer": return { name: inputs.containerName };
+        case "azure-native:storage:Table": return { name: inputs.tableName };
+        case "azure-native:storage:Blob":
+            return { name: inputs.blobName, url: `https://${inputs.accountName}.blob.core.windows.net/${inputs.containerName}/${inputs.blobName}` };
+        case "azure-native:keyvault:Vault": return { name: inputs.vaultName };
+        case "azure-native:keyvault:Secret": {
+            const uri = `https://${inputs.vaultName}.vault.azure.net/secrets/${inputs.secretName}`;
+            const computed = { secretUri: uri, secretUriWithVersion: `${uri}/0123456789abcdef` };
+            // Like the engine: an output whose input was secret is secret too (here the whole `properties`).
+            const wrapped = inputs.properties?.[SECRET_SIG] === SECRET_SIG_VALUE;
+            return {
+                name: inputs.secretName,
+                properties: wrapped ? { [SECRET_SIG]: SECRET_SIG_VALUE, value: { ...inputs.properties.value, ...computed } } : computed,
+            };
+        }
+        default: return { name: inputs.name ?? `${name}-auto` };
+    }
+}
+
 /** Deterministic values for outputs the real providers would compute. */
 export function synthesise(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
     switch (type) {
@@ -30,13 +90,13 @@ export function synthesise(type: string, name: string, inputs: Record<string, an
         case "azuread:index/applicationPassword:ApplicationPassword":
             return { value: `${name}-value-not-for-display`, keyId: `${name}-key-id` };
         default:
-            return type.startsWith("azure-native:") ? { name: inputs.name ?? `${name}-auto` } : {};
+            return type.startsWith("azure-native:") ? synthesiseAzure(type, name, inputs) : {};
     }
 }
 
-export function resourceId(type: string, name: string): string {
+export function resourceId(type: string, name: string, inputs: Record<string, any> = {}): string {
     if (type === "azuread:index/applicationRegistration:ApplicationRegistration") return `/applications/${name}-object-id`;
-    return `${name}-id`;
+    return armId(type, inputs) ?? `${name}-id`;
 }
 
 /** Mocks that append to `resources` and `invokes` as the program declares and calls. */
@@ -45,12 +105,15 @@ export function recordingMocks(resources: RecordedResource[], invokes: RecordedI
         newResource(args) {
             const state = { ...args.inputs, ...synthesise(args.type, args.name, args.inputs) };
             resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, provider: args.provider });
-            return { id: resourceId(args.type, args.name), state };
+            return { id: resourceId(args.type, args.name, args.inputs), state };
         },
         call(args) {
             invokes.push({ token: args.token, inputs: args.inputs });
             if (args.token === "azuread:index/getServicePrincipal:getServicePrincipal") {
                 return { objectId: `sp-of-${args.inputs.clientId}`, clientId: args.inputs.clientId, displayName: "Microsoft Graph" };
+            }
+            if (args.token === "azure-native:authorization:getClientConfig") {
+                return { subscriptionId: SUBSCRIPTION, tenantId: WORKFORCE_TENANT, clientId: "deployer-client-id", objectId: "deployer-object-id" };
             }
             // A throwing mock yields an empty message and a hanging output; say which invoke was unexpected instead.
             console.error(`unexpected invoke ${args.token}`);
