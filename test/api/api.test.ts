@@ -212,8 +212,22 @@ describe("bad tokens: none accepted, none crashes the server", () => {
         ["signed by another key with the same kid", "GET", () => ({ token: tok(userClaims(tenant, ALICE, "ToDoList.Read", nowSec()), { ...makeKey(key.kid) }) }), invalid("The token's signature is invalid")],
         ["critical header", "GET", () => ({ token: signRs256({ alg: "RS256", kid: key.kid, crit: ["b64"], b64: false }, userClaims(tenant, ALICE, "ToDoList.Read", nowSec()), key.privateKey) }), invalid("The token has critical header parameters")],
         ["encrypted-token typ", "GET", () => ({ token: signRs256({ alg: "RS256", kid: key.kid, typ: "JWE" }, userClaims(tenant, ALICE, "ToDoList.Read", nowSec()), key.privateKey) }), invalid("The token's type is not JWT")],
-        ["payload that is not JSON", "GET", () => ({ token: signRs256(header(), "not json", key.privateKey) }), invalid("The token's payload is not valid JSON")],
-        ["header that is not JSON", "GET", () => ({ token: `${Buffer.from("{nope").toString("base64url")}.e30.c2ln` }), invalid("The token's header is not valid JSON")],
+        ["payload that is not JSON", "GET", () => ({ token: signRs256(header(), "not json", key.privateKey) }), invalid("The token's payload is not a JSON object")],
+        ["header that is not JSON", "GET", () => ({ token: `${Buffer.from("{nope").toString("base64url")}.e30.c2ln` }), invalid("The token is malformed")],
+        ["no alg", "GET", () => ({ token: signRs256({ kid: key.kid }, userClaims(tenant, ALICE, "ToDoList.Read", nowSec()), key.privateKey) }), invalid("The token is malformed")],
+        ["unrecognised critical header", "GET", () => ({ token: signRs256({ alg: "RS256", kid: key.kid, crit: ["exp"], exp: 1 }, userClaims(tenant, ALICE, "ToDoList.Read", nowSec()), key.privateKey) }), invalid("The token has critical header parameters")],
+        ["payload that is a JSON array", "GET", () => ({ token: signRs256(header(), [userClaims(tenant, ALICE, "ToDoList.Read", nowSec())], key.privateKey) }), invalid("The token's payload is not a JSON object")],
+        ["no iss", "GET", () => ({ token: userToken(ALICE, "ToDoList.Read", { iss: undefined }) }), invalid("The token's issuer is not trusted")],
+        ["audience list without this API", "GET", () => ({ token: userToken(ALICE, "ToDoList.Read", { aud: [WEB_CLIENT_ID] }) }), invalid("The token is not meant for this API")],
+        ["expired exactly at the skew", "GET", () => ({ token: userToken(ALICE, "ToDoList.Read", { exp: nowSec() - 60 }) }), invalid("The token has expired")],
+        ["nbf as a string", "GET", () => ({ token: userToken(ALICE, "ToDoList.Read", { nbf: String(nowSec()) }) }), invalid("The token's nbf is malformed")],
+        ["iat as a string", "GET", () => ({ token: userToken(ALICE, "ToDoList.Read", { iat: String(nowSec()) }) }), invalid("The token's iat is malformed")],
+        ["a segment that is not base64url", "GET", () => ({ token: userToken(ALICE, "ToDoList.Read").replace(".", "+.") }), invalid("The token is not a signed JWT")],
+        ["a private key published under the kid", "GET", () => {
+            const leaked = makeKey("leaked");
+            tenant.extraJwks = [{ ...leaked.privateKey.export({ format: "jwk" }), kid: leaked.kid, use: "sig", alg: "RS256" }];
+            return { token: tok(userClaims(tenant, ALICE, "ToDoList.Read", nowSec()), leaked) };
+        }, invalid("The token is signed by an unknown key")],
         ["four segments", "GET", () => ({ token: `${userToken(ALICE, "ToDoList.Read")}.x` }), invalid("The token is not a signed JWT")],
         ["garbage", "GET", () => ({ token: "not-a-jwt" }), invalid("The token is not a signed JWT")],
         ["oversized token", "GET", () => ({ token: userToken(ALICE, "ToDoList.Read", { pad: "x".repeat(9000) }) }), invalid("The token is too large")],
@@ -277,6 +291,33 @@ describe("bad tokens: none accepted, none crashes the server", () => {
         const r = await call("GET", "/api/todos", { token: tok(userClaims(tenant, ALICE, "ToDoList.Read", nowSec()), small) });
         expect(r.status).toBe(401);
         expect(r.body.message).toBe("The token is signed by an unknown key");
+    });
+});
+
+describe("accepted token shapes", () => {
+    test.each([
+        ["no typ", { alg: "RS256", kid: "key-1" }],
+        ["typ JWT", { alg: "RS256", kid: "key-1", typ: "JWT" }],
+        ["typ at+jwt", { alg: "RS256", kid: "key-1", typ: "at+jwt" }],
+        ["typ application/at+jwt", { alg: "RS256", kid: "key-1", typ: "application/at+jwt" }],
+    ])("%s", async (_name, h) => {
+        const r = await call("GET", "/api/todos", { token: signRs256(h, userClaims(tenant, ALICE, "ToDoList.Read", nowSec()), key.privateKey) });
+        expect(r.status).toBe(200);
+        expect(r.body).toEqual([]);
+    });
+
+    test("an audience list that includes this API", async () => {
+        const r = await call("GET", "/api/todos", { token: userToken(ALICE, "ToDoList.Read", { aud: [WEB_CLIENT_ID, API_CLIENT_ID] }) });
+        expect(r.status).toBe(200);
+    });
+
+    test("when the tenant publishes two keys under one kid, the first is used", async () => {
+        const twin = makeKey(key.kid);
+        tenant.extraJwks = [{ ...twin.publicKey.export({ format: "jwk" }), kid: key.kid, use: "sig", alg: "RS256" }];
+        expect((await call("GET", "/api/todos", { token: userToken(ALICE, "ToDoList.Read") })).status).toBe(200);
+        const r = await call("GET", "/api/todos", { token: tok(userClaims(tenant, ALICE, "ToDoList.Read", nowSec()), twin) });
+        expect(r.status).toBe(401);
+        expect(r.body.message).toBe("The token's signature is invalid");
     });
 });
 

@@ -1,9 +1,9 @@
-import { createPublicKey, type KeyObject } from "node:crypto";
+import { createLocalJWKSet, errors, type CryptoKey, type FlattenedJWSInput, type JWK, type JWSHeaderParameters } from "jose";
 
-/** Looks up the tenant's signing keys by `kid`. */
+/** The tenant's signing keys as a jose key resolver (`JWTVerifyGetKey`) for tokens that name a `kid`. */
 export interface KeySet {
-    /** The RSA public key with this `kid`, or undefined when the tenant publishes none. */
-    getKey(kid: string): Promise<KeyObject | undefined>;
+    /** The verification key the tenant publishes under `header.kid`; rejects with a jose `JWKSNoMatchingKey` when there is none. */
+    getKey(header: JWSHeaderParameters & { kid: string }, token: FlattenedJWSInput): Promise<CryptoKey>;
 }
 
 /** The trust anchors of one tenant: the issuer it names in its metadata and its published keys. */
@@ -62,38 +62,39 @@ export function createFetchJson(options: { timeoutMs?: number; maxBytes?: number
     };
 }
 
-/** Turns a JWKS document into RS256 verification keys by kid; keys that are not 2048+ bit RSA signing keys are skipped. */
-export function importJwks(jwks: unknown): Map<string, KeyObject> {
-    const keys = new Map<string, KeyObject>();
+/** The size in bits of a JWK's base64url modulus `n` (leading zero bytes do not count). */
+function modulusBits(n: string): number {
+    const bytes = Buffer.from(n, "base64url");
+    let i = 0;
+    while (i < bytes.length && bytes[i] === 0) i++;
+    return i === bytes.length ? 0 : (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!));
+}
+
+/**
+ * The members of a JWKS document the API trusts: RSA signing keys for RS256 with a `kid`, of at least 2048 bits, the
+ * first one for each `kid`. jose selects, imports and checks the key for each token among these; keeping short keys
+ * out here makes a token signed with one an "unknown key" (401) rather than jose's TypeError at verification.
+ */
+export function trustedJwks(jwks: unknown): { keys: JWK[] } {
     const list = (jwks as { keys?: unknown } | null)?.keys;
     if (!Array.isArray(list)) throw new TrustUnavailableError("the tenant's key set has no keys array");
+    const byKid = new Map<string, JWK>();
     for (const jwk of list) {
-        if (jwk === null || typeof jwk !== "object") continue;
+        if (jwk === null || typeof jwk !== "object" || Array.isArray(jwk)) continue;
         const { kty, kid, use, alg, n, e } = jwk as Record<string, unknown>;
         if (kty !== "RSA" || typeof kid !== "string" || kid === "" || typeof n !== "string" || typeof e !== "string") continue;
         if (use !== undefined && use !== "sig") continue;
         if (alg !== undefined && alg !== "RS256") continue;
-        if (keys.has(kid)) continue;
-        try {
-            const key = createPublicKey({ key: { kty, n, e }, format: "jwk" });
-            if ((key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) keys.set(kid, key);
-        } catch {
-            // a malformed key is ignored; tokens signed with it fail as "unknown key"
-        }
+        if (byKid.has(kid) || modulusBits(n) < 2048) continue;
+        byKid.set(kid, jwk as JWK);
     }
-    return keys;
-}
-
-/** A fixed key set (tests). */
-export function localKeySet(jwks: unknown): KeySet {
-    const keys = importJwks(jwks);
-    return { getKey: async (kid) => keys.get(kid) };
+    return { keys: [...byKid.values()] };
 }
 
 /**
  * The tenant's published keys at `jwksUri`, fetched on first use and again when they are older than `maxAgeMs`
  * or when a token names an unknown `kid` (at most once per `cooldownMs`, so unknown kids cannot flood the tenant).
- * If a refresh fails, the keys already known stay in use.
+ * If a refresh fails, the keys already known stay in use. Each fetched set becomes a jose `createLocalJWKSet`.
  */
 export function remoteKeySet(
     jwksUri: string,
@@ -102,7 +103,7 @@ export function remoteKeySet(
     const now = options.now ?? Date.now;
     const cooldownMs = options.cooldownMs ?? 30_000;
     const maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
-    let keys: Map<string, KeyObject> | undefined;
+    let current: { kids: Set<string>; resolve: ReturnType<typeof createLocalJWKSet> } | undefined;
     let fetchedAt = -Infinity;
     let pending: Promise<void> | undefined;
     let lastError: unknown;
@@ -111,7 +112,8 @@ export function remoteKeySet(
         pending ??= (async () => {
             try {
                 fetchedAt = now();
-                keys = importJwks(await options.fetchJson(jwksUri));
+                const jwks = trustedJwks(await options.fetchJson(jwksUri));
+                current = { kids: new Set(jwks.keys.map((k) => k.kid!)), resolve: createLocalJWKSet(jwks) };
                 lastError = undefined;
             } catch (e) {
                 lastError = e;
@@ -124,15 +126,20 @@ export function remoteKeySet(
     };
 
     return {
-        async getKey(kid) {
-            if (keys === undefined) {
+        async getKey(header, token) {
+            if (current === undefined) {
                 // no keys at all: the error propagates (503); a failed fetch is retried at most once per cooldown
                 if (lastError !== undefined && now() - fetchedAt < cooldownMs) throw lastError;
                 await refresh();
-            } else if (now() - fetchedAt > maxAgeMs || (!keys.has(kid) && now() - fetchedAt > cooldownMs)) {
+            } else if (now() - fetchedAt > maxAgeMs || (!current.kids.has(header.kid) && now() - fetchedAt > cooldownMs)) {
                 await refresh().catch(() => undefined);
             }
-            return keys?.get(kid);
+            try {
+                return await current!.resolve(header, token);
+            } catch (e) {
+                // a published key jose cannot use (a private or malformed JWK) is no key at all for the token
+                throw e instanceof errors.JWKSNoMatchingKey ? e : new errors.JWKSNoMatchingKey(undefined, { cause: e });
+            }
         },
     };
 }

@@ -1,4 +1,4 @@
-import { verify as verifySignature } from "node:crypto";
+import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { Trust } from "./keys";
 
 /** A bad token: the API answers 401 with `WWW-Authenticate: Bearer error="invalid_token"`. */
@@ -38,38 +38,75 @@ export interface VerifierOptions {
 export interface TokenVerifier {
     /** The claims of `token` if it was verified before and has not expired since; undefined otherwise. Throws a {@link TokenError} for a remembered token that has expired. */
     cached(token: string): AccessTokenClaims | undefined;
-    /** Verifies `token` (RS256 signature by a tenant key, iss, aud, exp, nbf) and returns its claims. */
+    /** Verifies `token` with jose (RS256 signature by a tenant key, iss, aud, exp, nbf, typ) and returns its claims. */
     verify(token: string): Promise<AccessTokenClaims>;
 }
 
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
+/** Three non-empty base64url segments: anything else is rejected before it is parsed. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Entra access tokens say `JWT`; RFC 9068 tokens say `at+jwt`. jose's `typ` option takes one value, so this is checked here. */
 const ACCEPTED_TYP = new Set(["jwt", "at+jwt", "application/at+jwt"]);
 
-function decodeJson(segment: string, what: string): Record<string, unknown> {
-    let value: unknown;
-    try {
-        value = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-    } catch {
-        throw new TokenError(`The token's ${what} is not valid JSON`);
+/** The key resolver handed to jose: header rules jose leaves to the application, then the tenant's key for `kid`. */
+function keyFor(trust: Trust): JWTVerifyGetKey {
+    return (header, token) => {
+        // jose has already parsed the header and checked `alg` against ["RS256"] and `crit` against what it supports.
+        if (header.crit !== undefined) throw new TokenError("The token has critical header parameters");
+        const typ = header.typ;
+        if (typ !== undefined && (typeof typ !== "string" || !ACCEPTED_TYP.has(typ.toLowerCase()))) {
+            throw new TokenError("The token's type is not JWT");
+        }
+        const kid = header.kid;
+        if (typeof kid !== "string" || kid === "") throw new TokenError("The token has no key id");
+        return trust.keys.getKey({ ...header, kid }, token);
+    };
+}
+
+const E = errors;
+
+/** jose's error for a rejected token, as the API's {@link TokenError} (fixed texts: they go into a quoted header). */
+function tokenErrorFrom(e: InstanceType<typeof E.JOSEError>): TokenError {
+    if (e instanceof E.JOSEAlgNotAllowed) return new TokenError("The token's algorithm is not RS256");
+    if (e instanceof E.JWSSignatureVerificationFailed) return new TokenError("The token's signature is invalid");
+    if (e instanceof E.JWKSNoMatchingKey) return new TokenError("The token is signed by an unknown key");
+    if (e instanceof E.JOSENotSupported) return new TokenError("The token has critical header parameters"); // an unrecognised `crit` entry
+    if (e instanceof E.JWTInvalid) return new TokenError("The token's payload is not a JSON object");
+    if (e instanceof E.JWTExpired) return new TokenError("The token has expired");
+    if (e instanceof E.JWTClaimValidationFailed) {
+        switch (e.claim) {
+            case "iss":
+                return new TokenError("The token's issuer is not trusted");
+            case "aud":
+                return new TokenError("The token is not meant for this API");
+            case "exp":
+                return new TokenError("The token has no expiry"); // missing or not a number
+            case "nbf":
+                return new TokenError(e.reason === "invalid" ? "The token's nbf is malformed" : "The token is not valid yet");
+            case "iat":
+                return new TokenError("The token's iat is malformed");
+        }
     }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TokenError(`The token's ${what} is not a JSON object`);
-    return value as Record<string, unknown>;
+    // JWSInvalid (unparsable header, missing alg, malformed crit, undecodable segment) and anything else jose rejects
+    return new TokenError("The token is malformed");
 }
 
 /**
- * Creates the bearer-token verifier. Every check is made on every new token; a token that passed is remembered
- * (keyed by its exact text, bounded, oldest evicted first) until its `exp`, and a remembered token's expiry is
- * checked again on each use.
+ * Creates the bearer-token verifier. Every check is made on every new token (by jose's `jwtVerify`); a token that
+ * passed is remembered (keyed by its exact text, bounded, oldest evicted first) until its `exp`, and a remembered
+ * token's expiry is checked again on each use.
  */
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     const now = options.now ?? Date.now;
     const skew = options.clockSkewSeconds;
     const cache = new Map<string, AccessTokenClaims>();
 
+    /** jose's rule: expired once `exp <= now - tolerance`, in whole seconds. */
+    const expired = (claims: AccessTokenClaims): boolean => claims.exp <= Math.floor(now() / 1000) - skew;
+
     const cached = (token: string): AccessTokenClaims | undefined => {
         const claims = cache.get(token);
         if (claims === undefined) return undefined;
-        if (now() / 1000 > claims.exp + skew) {
+        if (expired(claims)) {
             cache.delete(token);
             throw new TokenError("The token has expired");
         }
@@ -78,48 +115,27 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 
     const verify = async (token: string): Promise<AccessTokenClaims> => {
         if (token.length > options.maxTokenLength) throw new TokenError("The token is too large");
-        const parts = token.split(".");
-        if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) throw new TokenError("The token is not a signed JWT");
-        const [h, p, s] = parts as [string, string, string];
-        const header = decodeJson(h, "header");
-        if (header.alg !== "RS256") throw new TokenError("The token's algorithm is not RS256");
-        if (header.crit !== undefined) throw new TokenError("The token has critical header parameters");
-        if (header.typ !== undefined && (typeof header.typ !== "string" || !ACCEPTED_TYP.has(header.typ.toLowerCase()))) {
-            throw new TokenError("The token's type is not JWT");
-        }
-        if (typeof header.kid !== "string" || header.kid === "") throw new TokenError("The token has no key id");
-
+        if (!COMPACT_JWS.test(token)) throw new TokenError("The token is not a signed JWT");
         const trust = await options.trust();
-        const key = await trust.keys.getKey(header.kid);
-        if (key === undefined) throw new TokenError("The token is signed by an unknown key");
-        const signature = Buffer.from(s, "base64url");
-        if (!verifySignature("RSA-SHA256", Buffer.from(`${h}.${p}`, "ascii"), key, signature)) {
-            throw new TokenError("The token's signature is invalid");
+        let claims: AccessTokenClaims;
+        try {
+            const { payload } = await jwtVerify(token, keyFor(trust), {
+                algorithms: ["RS256"],
+                issuer: trust.issuer,
+                audience: options.audience,
+                requiredClaims: ["exp"],
+                clockTolerance: skew,
+                currentDate: new Date(now()),
+            });
+            claims = payload as AccessTokenClaims;
+        } catch (e) {
+            throw e instanceof E.JOSEError ? tokenErrorFrom(e) : e;
         }
-
-        const claims = decodeJson(p, "payload");
-        if (claims.iss !== trust.issuer) throw new TokenError("The token's issuer is not trusted");
-        const aud = claims.aud;
-        if (!(aud === options.audience || (Array.isArray(aud) && aud.includes(options.audience)))) {
-            throw new TokenError("The token is not meant for this API");
-        }
-        const t = now() / 1000;
-        if (typeof claims.exp !== "number" || !Number.isFinite(claims.exp)) throw new TokenError("The token has no expiry");
-        if (t > claims.exp + skew) throw new TokenError("The token has expired");
-        if (claims.nbf !== undefined) {
-            if (typeof claims.nbf !== "number" || !Number.isFinite(claims.nbf)) throw new TokenError("The token's nbf is malformed");
-            if (t + skew < claims.nbf) throw new TokenError("The token is not valid yet");
-        }
-        if (claims.iat !== undefined && (typeof claims.iat !== "number" || !Number.isFinite(claims.iat))) {
-            throw new TokenError("The token's iat is malformed");
-        }
-
-        const verified = claims as AccessTokenClaims;
         if (options.cacheSize > 0) {
             if (cache.size >= options.cacheSize) cache.delete(cache.keys().next().value!);
-            cache.set(token, verified);
+            cache.set(token, claims);
         }
-        return verified;
+        return claims;
     };
 
     return { cached, verify };
