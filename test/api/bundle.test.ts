@@ -70,7 +70,7 @@ test("the bundle serves an authorized call from an empty folder and stops on SIG
         child.kill("SIGTERM");
     }
     expect(await exited).toBe(0);
-    expect(stderr()).toContain('"msg":"SIGTERM: stopping"');
+    expect(stderr()).toContain('"msg":"stopping","signal":"SIGTERM"');
 });
 
 test("the bundle stops at start with one message listing every problem", async () => {

@@ -6,6 +6,7 @@
  * Time is virtual: `clock` (ms) only moves when a test advances it (the provider's injected `sleep` does), so
  * "404 for 30 s after create" is exact and instant.
  */
+import { BUILT_IN_ATTRIBUTES } from "../../components/config";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -71,18 +72,8 @@ export interface StandInOptions {
     pageSize?: number;
 }
 
-const BUILT_INS: Record<string, string> = {
-    email: "Email Address",
-    displayName: "Display Name",
-    givenName: "Given Name",
-    surname: "Surname",
-    city: "City",
-    country: "Country/Region",
-    postalCode: "Postal Code",
-    state: "State/Province",
-    streetAddress: "Street Address",
-    jobTitle: "Job Title",
-};
+/** The tenant's built-in user attributes (id → display name), as the program knows them. */
+const BUILT_INS: Readonly<Record<string, string>> = BUILT_IN_ATTRIBUTES;
 
 const IDPS: Record<string, Record<string, unknown>> = {
     "EmailPassword-OAUTH": { "@odata.type": "#microsoft.graph.builtInIdentityProvider", id: "EmailPassword-OAUTH", displayName: "Email with password", identityProviderType: "EmailPassword", state: null },

@@ -4,6 +4,7 @@
  */
 import { EnvError } from "../shared/env";
 import { createLogger } from "../shared/log";
+import { serve } from "../shared/serve";
 import { createApiServer } from "./app";
 import { parseApiEnv, type ApiConfig } from "./config";
 import { createFetchJson, discoverTrust } from "./keys";
@@ -43,35 +44,18 @@ function main(): void {
     const trust = discoverTrust(config.metadataUrl, { fetchJson: createFetchJson(), allowInsecureHttp: config.allowInsecureHttp });
     const server = createApiServer({ config, store, trust, logger: log });
 
-    server.on("error", (e) => {
-        log.error("cannot listen", { port: config.port, error: e });
-        process.exit(1);
+    serve(server, {
+        port: config.port,
+        log,
+        onListening: (port) => {
+            log.info(`API listening on port ${port}`, { port, metadata: config.metadataUrl });
+            // Read the tenant's metadata now so the first request does not wait; failures are retried on demand.
+            trust().then(
+                (t) => log.info("tenant metadata read", { issuer: t.issuer }),
+                (e: Error) => log.warn("tenant metadata not readable yet; will retry on the first request", { error: e.message }),
+            );
+        },
     });
-    server.listen(config.port, () => {
-        const address = server.address();
-        const port = typeof address === "object" && address !== null ? address.port : config.port;
-        log.info(`API listening on port ${port}`, { port, metadata: config.metadataUrl });
-        // Read the tenant's metadata now so the first request does not wait; failures are retried on demand.
-        trust().then(
-            (t) => log.info("tenant metadata read", { issuer: t.issuer }),
-            (e: Error) => log.warn("tenant metadata not readable yet; will retry on the first request", { error: e.message }),
-        );
-    });
-
-    let stopping = false;
-    const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info(`${signal}: stopping`);
-        server.close(() => process.exit(0));
-        server.closeIdleConnections();
-        setTimeout(() => {
-            server.closeAllConnections();
-            process.exit(0);
-        }, 5000).unref();
-    };
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    process.on("SIGINT", () => stop("SIGINT"));
 }
 
 main();

@@ -6,6 +6,7 @@
 import { createServer } from "node:http";
 import { EnvError } from "../shared/env";
 import { createLogger } from "../shared/log";
+import { serve } from "../shared/serve";
 import { createWebApp } from "./app";
 import { parseWebEnv, type WebConfig } from "./config";
 
@@ -20,31 +21,12 @@ function main(): void {
     const log = createLogger({ level: config.logLevel, name: "web" });
     const app = createWebApp({ config, logger: log });
     const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000 }, app.handler);
-    server.on("error", (e) => {
-        log.error("cannot listen", { port: config.port, error: e });
-        process.exit(1);
+    serve(server, {
+        port: config.port,
+        log,
+        onListening: (port) => log.info(`web app listening on port ${port}`, { port, authority: config.authority, api: config.api?.baseUrl ?? "none" }),
+        onClose: () => app.close(),
     });
-    server.listen(config.port, () => {
-        const address = server.address();
-        const port = typeof address === "object" && address !== null ? address.port : config.port;
-        log.info(`web app listening on port ${port}`, { port, authority: config.authority, api: config.api?.baseUrl ?? "none" });
-    });
-    let stopping = false;
-    const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info("stopping", { signal });
-        server.close(() => {
-            app.close();
-            process.exit(0);
-        });
-        server.closeIdleConnections();
-        setTimeout(() => {
-            server.closeAllConnections();
-        }, 5_000).unref();
-    };
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    process.on("SIGINT", () => stop("SIGINT"));
 }
 
 main();
