@@ -15,11 +15,10 @@ import { startAzurite } from "../../scripts/azurite.cjs";
 import type { ProcessHandle } from "../../webapp/dev/processes";
 import { freePort, startProcess, stopAll, stopProcess } from "../../webapp/dev/processes";
 import { runHosting, type HostingRun } from "./harness";
+import { CHROMIUM_FLAGS, chromiumPath, runJourney, standInTenantPages } from "../e2e/flow";
 
 const ROOT = path.join(__dirname, "..", "..");
 const CIAM_AUTHORITY = "https://contoso.ciamlogin.com/";
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 interface TenantInfo {
     authority: string;
@@ -155,23 +154,27 @@ test("the packaged web app and API, with the program's settings, sign a user in 
         name: "web", command: process.execPath, args: ["server.js"], cwd: webDir, env: webEnv, ready: /web app listening on port/,
     }));
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     const page: Page = await context.newPage();
     const base = `http://localhost:${webPort}`;
 
-    await page.goto(`${base}/auth/signin`);
-    await page.fill("#email", info.demoUser.email);
-    await page.fill("#password", info.demoUser.password);
-    await page.click("#sign-in");
-    await page.waitForURL(`${base}/**`);
-    expect(await page.locator("#sign-out").count()).toBe(1);
-
+    // The same journey as the browser test: sign up, profile, to-dos, sign out, sign in again.
+    const user = {
+        email: `rehearsal.${randomBytes(4).toString("hex")}@contoso.example`,
+        password: "Rehearsal-Passw0rd!",
+        attributes: { displayName: "Grace Hopper", city: "Arlington", FavoriteColor: "blue" },
+    };
     const description = `rehearsal item ${randomBytes(4).toString("hex")}`;
+    const journey = await runJourney(page, { baseUrl: base, user, tenant: standInTenantPages, todos: ["first item", description] });
+    expect(journey.nameAfterSignUp).toBe("Grace Hopper");
+    expect(journey.claims.city).toBe("Arlington");
+    expect(journey.todosAfterAdding).toEqual(["first item", description]);
+    expect(journey.todosAfterDeleting).toEqual([description]);
+    expect(journey.signedOutHome).toBe(true);
+    expect(journey.tenantAskedForPasswordAgain).toBe(true);
+    expect(journey.nameAfterSignInAgain).toBe("Grace Hopper");
     await page.goto(`${base}/todos`);
-    await page.fill("#description", description);
-    await page.click("#add");
-    await page.waitForURL(`${base}/todos`);
     expect(await page.locator("#todos .description").allTextContents()).toEqual([description]);
 
     // Restart the API process: the items live in the table, not in the process.
