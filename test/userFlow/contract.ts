@@ -1,6 +1,6 @@
 /**
  * The request contract of the Graph stand-in: every request's method and path must be an operation of
- * ../shared/graph/openapi-excerpt/openapi-user-flows.v1.0.yaml, its `$` query options must be declared parameters of
+ * test/userFlow/openapi/openapi-user-flows.v1.0.yaml, its `$` query options must be declared parameters of
  * that operation, and its JSON body must validate against the operation's request-body schema.
  *
  * The excerpt is OpenAPI 3.0 (Kiota style); it is adapted for ajv as follows:
@@ -18,7 +18,8 @@ import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
 
-export const OPENAPI_DIR = join(__dirname, "..", "..", "..", "shared", "graph", "openapi-excerpt");
+/** The published Microsoft Graph v1.0 schema fragments for user flows (provenance: openapi/README.md). */
+export const OPENAPI_DIR = join(__dirname, "openapi");
 const SPEC_FILE = join(OPENAPI_DIR, "openapi-user-flows.v1.0.yaml");
 
 const METHODS = ["get", "post", "patch", "put", "delete"] as const;

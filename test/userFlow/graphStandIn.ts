@@ -1,6 +1,6 @@
 /**
  * A Microsoft Graph v1.0 stand-in for user flows: an https server on 127.0.0.1 that keeps state, answers with the
- * documented status codes and bodies (../shared/graph/graph-user-flows.md), validates every request against the
+ * documented status codes and bodies (Microsoft Graph v1.0 reference for user flows), validates every request against the
  * OpenAPI excerpt (see contract.ts), and injects faults.
  *
  * Time is virtual: `clock` (ms) only moves when a test advances it (the provider's injected `sleep` does), so
