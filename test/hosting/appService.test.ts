@@ -5,7 +5,7 @@ import type { AppServiceHostingArgs } from "../../components/appService";
 import { fixtureBundle, runHosting, SECRET_SIG, SECRET_SIG_VALUE, SUBSCRIPTION, TENANT, WORKFORCE_TENANT, type HostingRun, type Recorded } from "./harness";
 
 const AUTHORITY = "https://contoso.ciamlogin.com/";
-const CLIENT_SECRET = "client-secret-value-do-not-show";
+const CLIENT_SECRET = "not-a-real-secret";
 const RG = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-contoso-dev`;
 const ROLE = (guid: string) => `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 const BLOB_READER = ROLE("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1");
