@@ -13,16 +13,16 @@ export class HttpError extends Error {
 }
 
 /**
- * Reads a JSON request body of at most `limit` bytes.
- * 415 unless the content type is JSON, 413 when the body (or its declared length) is larger than `limit`,
- * 400 when it is empty or not valid JSON. Stops reading (and discards the rest) as soon as the limit is passed.
+ * Reads a request body of `contentType` and at most `limit` bytes. 415 for another content type, 413 when the
+ * body (or its declared length) is larger than `limit` — reading stops and the rest is discarded as soon as the
+ * limit is passed — and 400 when the stream fails.
  */
-export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+export function readLimitedBody(req: IncomingMessage, limit: number, contentType: string): Promise<Buffer> {
     return new Promise((resolve, reject) => {
         const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-        if (type !== "application/json") {
+        if (type !== contentType) {
             req.resume();
-            reject(new HttpError(415, "Content-Type must be application/json"));
+            reject(new HttpError(415, `Content-Type must be ${contentType}`));
             return;
         }
         const declared = req.headers["content-length"];
@@ -51,17 +51,21 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
             reject(new HttpError(400, "Request body could not be read"));
         });
         req.on("end", () => {
-            if (failed) return;
-            const text = Buffer.concat(chunks, size).toString("utf8");
-            if (text.trim() === "") {
-                reject(new HttpError(400, "Request body is empty; expected a JSON object"));
-                return;
-            }
-            try {
-                resolve(JSON.parse(text));
-            } catch {
-                reject(new HttpError(400, "Request body is not valid JSON"));
-            }
+            if (!failed) resolve(Buffer.concat(chunks, size));
         });
     });
+}
+
+/**
+ * Reads a JSON request body of at most `limit` bytes (see `readLimitedBody`); 400 when it is empty or not valid
+ * JSON.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+    const text = (await readLimitedBody(req, limit, "application/json")).toString("utf8");
+    if (text.trim() === "") throw new HttpError(400, "Request body is empty; expected a JSON object");
+    try {
+        return JSON.parse(text);
+    } catch {
+        throw new HttpError(400, "Request body is not valid JSON");
+    }
 }

@@ -12,6 +12,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { HttpError, readLimitedBody } from "../shared/body";
 import { securityHeaders } from "../shared/headers";
 import { createLogger, type Logger } from "../shared/log";
 import { Auth, SignInError } from "./auth";
@@ -64,33 +65,16 @@ function base64url(b: Buffer): string {
     return b.toString("base64url");
 }
 
-function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    if (type !== "application/x-www-form-urlencoded") {
-        req.resume();
-        return Promise.reject(new HttpProblem(415, "Unsupported form", "The form must be sent as application/x-www-form-urlencoded."));
+/** A url-encoded form of at most FORM_LIMIT bytes; failures become friendly pages. */
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+    try {
+        return new URLSearchParams((await readLimitedBody(req, FORM_LIMIT, "application/x-www-form-urlencoded")).toString("utf8"));
+    } catch (e) {
+        const status = e instanceof HttpError ? e.status : 400;
+        if (status === 415) throw new HttpProblem(415, "Unsupported form", "The form must be sent as application/x-www-form-urlencoded.");
+        if (status === 413) throw new HttpProblem(413, "Form too large", `The form is larger than ${FORM_LIMIT} bytes.`);
+        throw new HttpProblem(400, "Bad request", "The form could not be read.");
     }
-    return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let failed = false;
-        req.on("data", (c: Buffer) => {
-            if (failed) return;
-            size += c.length;
-            if (size > FORM_LIMIT) {
-                failed = true;
-                reject(new HttpProblem(413, "Form too large", `The form is larger than ${FORM_LIMIT} bytes.`));
-                return;
-            }
-            chunks.push(c);
-        });
-        req.on("end", () => {
-            if (!failed) resolve(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
-        });
-        req.on("error", () => {
-            if (!failed) reject(new HttpProblem(400, "Bad request", "The form could not be read."));
-        });
-    });
 }
 
 export function createWebApp(deps: WebDeps): WebApp {
