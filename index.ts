@@ -47,6 +47,8 @@ const hosting = cfg.hosting.enabled ? new AppServiceHosting("hosting", {
     location: cfg.hosting.location,
     sku: cfg.hosting.sku,
     nodeVersion: cfg.hosting.nodeVersion,
+    instances: cfg.hosting.instances,
+    redis: cfg.hosting.redis.enabled ? { sku: cfg.hosting.redis.sku } : undefined,
     web: {
         clientId: web.clientId,
         clientSecret: web.clientSecret,
@@ -90,6 +92,8 @@ export const webRedirectUris = redirectUris.uris;
 export const userFlowId = signUpSignIn.flow.id;
 export const webUrl = hosting?.webUrl;
 export const apiUrl = hosting?.apiUrl;
+/** `rediss://<host>:10000` of the web app's session store (no credentials: the site signs in with its identity). */
+export const redisUrl = hosting?.redisUrl;
 export const apiClientId = api?.clientId;
 export const apiIdentifierUri = api?.identifierUri;
 export const apiScopeUris = api?.scopeUris;

@@ -4,24 +4,30 @@
  *
  * - The zip is uploaded as a private blob and run with `WEBSITE_RUN_FROM_PACKAGE` = the blob URL (no SAS); the
  *   site's system-assigned identity reads it ("Storage Blob Data Reader" on the container).
- * - The web app's client secret and session secret live in Key Vault (RBAC); the app settings hold Key Vault
- *   references, read by the web site's identity ("Key Vault Secrets User" on the vault).
+ * - The web app's client secret and session secret live in Key Vault (RBAC, `keyVault.ts`); the app settings hold
+ *   versioned Key Vault references, read by the web site's identity ("Key Vault Secrets User" on the vault).
+ * - The web app's sessions and token caches live in Azure Managed Redis (`redis.ts`), reached with the web site's
+ *   identity through Microsoft Entra (no access keys); `REDIS_URL` and `REDIS_AUTH=entra` tell the site so.
+ * - The plan runs `instances` instances of each site.
  * - The API keeps to-do items in an Azure table, reached with its identity ("Storage Table Data Contributor" on
  *   the table).
  * - App settings are a separate resource (`WebAppApplicationSettings`) declared after the sites and the role
- *   assignments: the web app's redirect URI needs its own host name (no cycle), and the site only starts reading
- *   the package and secrets once it has been allowed to.
+ *   assignments (and the Redis access policy assignment): the web app's redirect URI needs its own host name (no
+ *   cycle), and the site only starts reading the package, secrets and sessions once it has been allowed to.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import { writePackage } from "./package";
+import { declareWebSecrets } from "./keyVault";
+import { declareSessionStore } from "./redis";
+
+export { keyVaultReference } from "./keyVault";
 
 /** Built-in Azure role definition ids (the same GUID in every subscription). */
 export const ROLE_IDS = {
@@ -46,6 +52,13 @@ export interface AppServiceHostingArgs {
     readonly sku: string;
     /** Node runtime: `22-lts` or `24-lts` (becomes `NODE|<version>`). */
     readonly nodeVersion: "22-lts" | "24-lts";
+    /** Instances of the plan, so of each site. Default 1. More than one needs `redis`. */
+    readonly instances?: number;
+    /**
+     * Azure Managed Redis for the web app's sessions and token caches (`sku`, e.g. `Balanced_B0`). Without it the web
+     * app keeps them in memory: one instance only, and a restart signs everybody out.
+     */
+    readonly redis?: { readonly sku: string };
     /** The web app's settings from its registration. */
     readonly web: {
         readonly clientId: pulumi.Input<string>;
@@ -86,11 +99,6 @@ function shortHash(text: string, length: number): string {
     return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
-/** `@Microsoft.KeyVault(SecretUri=...)` - App Service resolves it with the site's identity. */
-export function keyVaultReference(secretUri: string): string {
-    return `@Microsoft.KeyVault(SecretUri=${secretUri})`;
-}
-
 /** The hosts MSAL must trust for a CIAM authority (`<subdomain>.ciamlogin.com`, `<tenantId>.ciamlogin.com`). */
 export function ciamKnownAuthorities(authority: string, tenantId: string): string[] {
     const host = new URL(authority).host.toLowerCase();
@@ -111,6 +119,8 @@ export class AppServiceHosting extends pulumi.ComponentResource {
     public readonly redirectUri: pulumi.Output<string>;
     /** `https://<web host>/`: add to the client registration's post-logout redirect URIs. */
     public readonly postLogoutRedirectUri: pulumi.Output<string>;
+    /** `rediss://<host>:<port>` of the session store (no credentials); absent without Redis. */
+    public readonly redisUrl?: pulumi.Output<string>;
     /** The web site's app settings (Key Vault references, no secret values). */
     public readonly webAppSettings: pulumi.Output<Record<string, string>>;
     /** The API site's app settings; only in the API scenario. */
@@ -126,6 +136,13 @@ export class AppServiceHosting extends pulumi.ComponentResource {
         }
         if (args.nodeVersion !== "22-lts" && args.nodeVersion !== "24-lts") {
             throw new Error(`AppServiceHosting: nodeVersion "${String(args.nodeVersion)}" is not one of 22-lts, 24-lts`);
+        }
+        const instances = args.instances ?? 1;
+        if (!Number.isInteger(instances) || instances < 1) {
+            throw new Error(`AppServiceHosting: instances ${String(args.instances)} must be a whole number, at least 1`);
+        }
+        if (instances > 1 && args.redis === undefined) {
+            throw new Error(`AppServiceHosting: ${instances} instances need redis (the shared session store)`);
         }
         if (args.api !== undefined && args.packages.api === undefined) {
             throw new Error("AppServiceHosting: packages.api (the API bundle folder) is required when api is set");
@@ -161,7 +178,7 @@ export class AppServiceHosting extends pulumi.ComponentResource {
             location: args.location,
             kind: "linux",
             reserved: true,
-            sku: { name: args.sku },
+            sku: { name: args.sku, capacity: instances },
         }, parent);
 
         const account = new storage.StorageAccount(`${name}-storage`, {
@@ -198,32 +215,13 @@ export class AppServiceHosting extends pulumi.ComponentResource {
         const webBlob = uploadPackage("web", webPackage);
         const apiBlob = apiPackage !== undefined ? uploadPackage("api", apiPackage) : undefined;
 
-        const vault = new keyvault.Vault(`${name}-vault`, {
-            vaultName: pulumi.interpolate`kv${alnum.slice(0, 12)}${unique}`,
+        const secrets = declareWebSecrets(name, {
+            alnumPrefix: alnum,
             resourceGroupName: rg.name,
             location: args.location,
-            properties: {
-                tenantId: azure.tenantId,
-                sku: { family: keyvault.SkuFamily.A, name: keyvault.SkuName.Standard },
-                enableRbacAuthorization: true,
-                enableSoftDelete: true,
-                softDeleteRetentionInDays: 7,
-            },
-        }, parent);
-
-        const clientSecret = new keyvault.Secret(`${name}-client-secret`, {
-            secretName: "web-client-secret",
-            vaultName: vault.name,
-            resourceGroupName: rg.name,
-            properties: { value: pulumi.secret(args.web.clientSecret) },
-        }, parent);
-        // Generated once: later runs produce another value, ignored, so sessions survive deployments.
-        const sessionSecret = new keyvault.Secret(`${name}-session-secret`, {
-            secretName: "web-session-secret",
-            vaultName: vault.name,
-            resourceGroupName: rg.name,
-            properties: { value: pulumi.secret(randomBytes(32).toString("hex")) },
-        }, { parent: this, ignoreChanges: ["properties.value"] });
+            tenantId: azure.tenantId,
+            clientSecret: args.web.clientSecret,
+        }, this);
 
         const siteArgs = (label: string) => ({
             name: pulumi.interpolate`${prefix}-${label}-${unique}`,
@@ -232,6 +230,8 @@ export class AppServiceHosting extends pulumi.ComponentResource {
             kind: "app,linux",
             serverFarmId: plan.id,
             httpsOnly: true,
+            // Sessions are shared (Redis), so any instance may answer any request: spread the load evenly.
+            clientAffinityEnabled: false,
             identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
             siteConfig: {
                 linuxFxVersion: `NODE|${args.nodeVersion}`,
@@ -257,10 +257,25 @@ export class AppServiceHosting extends pulumi.ComponentResource {
                 scope,
             }, parent);
 
-        const webGrants = [
+        const webGrants: pulumi.Resource[] = [
             grant("web-package-reader", webSite, ROLE_IDS.storageBlobDataReader, container.id),
-            grant("web-secrets-user", webSite, ROLE_IDS.keyVaultSecretsUser, vault.id),
+            grant("web-secrets-user", webSite, ROLE_IDS.keyVaultSecretsUser, secrets.vault.id),
         ];
+        let redisSettings: Record<string, pulumi.Input<string>> = {};
+        if (args.redis !== undefined) {
+            const store = declareSessionStore(name, {
+                clusterName: pulumi.interpolate`${prefix.replace(/-+/g, "-")}-${unique}`,
+                resourceGroupName: rg.name,
+                location: args.location,
+                sku: args.redis.sku,
+                principalId: principalOf(webSite),
+            }, this);
+            webGrants.push(store.accessPolicyAssignment);
+            this.redisUrl = store.url;
+            // The contract with the web app: the URL carries no credentials; `entra` = authenticate with a Microsoft
+            // Entra token for the site's system-assigned managed identity.
+            redisSettings = { REDIS_URL: store.url, REDIS_AUTH: "entra" };
+        }
 
         const webHost = webSite.defaultHostName;
         this.webHostName = webHost;
@@ -317,12 +332,13 @@ export class AppServiceHosting extends pulumi.ComponentResource {
                 AUTHORITY: args.web.authority,
                 CLIENT_ID: args.web.clientId,
                 // The secrets' `properties` output is secret as a whole (its value is); the URI alone is not.
-                CLIENT_SECRET: pulumi.unsecret(clientSecret.properties.apply((p) => keyVaultReference(p.secretUri))),
-                SESSION_SECRET: pulumi.unsecret(sessionSecret.properties.apply((p) => keyVaultReference(p.secretUri))),
+                CLIENT_SECRET: secrets.clientSecretReference,
+                SESSION_SECRET: secrets.sessionSecretReference,
                 REDIRECT_URI: this.redirectUri,
                 POST_LOGOUT_REDIRECT_URI: this.postLogoutRedirectUri,
                 KNOWN_AUTHORITIES: knownAuthorities.apply((hosts) => hosts.join(",")),
                 ...apiSettings,
+                ...redisSettings,
                 ...packageSettings(webBlob),
             },
         }, { parent: this, dependsOn: webGrants });
@@ -335,6 +351,7 @@ export class AppServiceHosting extends pulumi.ComponentResource {
             webHostName: this.webHostName,
             redirectUri: this.redirectUri,
             postLogoutRedirectUri: this.postLogoutRedirectUri,
+            redisUrl: this.redisUrl,
         });
     }
 }

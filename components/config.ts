@@ -81,6 +81,13 @@ export interface HostingConfig {
     /** App Service plan SKU, e.g. `B1`. */
     readonly sku: string;
     readonly nodeVersion: NodeRuntime;
+    /** Instances of the web plan (and so of each site); at most the SKU tier's limit. */
+    readonly instances: number;
+    /**
+     * Azure Managed Redis for the web app's sessions and token caches, reached with Microsoft Entra (no keys).
+     * Off only for a single instance (then sessions live in the process and a restart signs everybody out).
+     */
+    readonly redis: { readonly enabled: boolean; readonly sku: string };
 }
 
 export interface StackConfig {
@@ -115,9 +122,31 @@ export interface StackConfig {
         readonly rotationWindowStart: string;
         /** Expiry of the current secret (RFC 3339). */
         readonly endDate: string;
+        /** The current rotation window: its password is the one the web app uses. */
+        readonly current: SecretWindow;
+        /**
+         * The previous window, while its password has not expired: kept so a site still holding it keeps working
+         * until it has moved to the current one. Absent once its end date has passed.
+         */
+        readonly previous?: SecretWindow;
     };
     readonly userFlow: UserFlowConfig;
     readonly hosting: HostingConfig;
+}
+
+/**
+ * One rotation window of the client secret. Windows alternate between two slots (`a` for even, `b` for odd
+ * window numbers), so the password of window N stays untouched while window N+1's is created in the other slot,
+ * and is replaced only when window N+2 starts.
+ */
+export interface SecretWindow {
+    /** Window number since 2024-01-01 UTC. */
+    readonly index: number;
+    readonly slot: "a" | "b";
+    /** First day of the window (ISO date): the password's rotation trigger. */
+    readonly start: string;
+    /** The password's expiry (RFC 3339): the window's start plus the lifetime. */
+    readonly endDate: string;
 }
 
 /** The platform maximum for an application password's lifetime (two years). */
@@ -148,6 +177,28 @@ export const BUILT_IN_ATTRIBUTES: Readonly<Record<string, string>> = {
 export const APP_SERVICE_SKUS: readonly string[] = [
     "F1", "B1", "B2", "B3", "S1", "S2", "S3", "P0v3", "P1v3", "P2v3", "P3v3", "P1mv3", "P2mv3",
 ];
+
+/**
+ * Most instances a plan of each tier can run: Free 1; "Basic, Standard, and Premium service plans scale out to as many
+ * as 3, 10, and 30 instances" (Microsoft Learn, "Scale up an app in Azure App Service").
+ */
+export function maxInstances(sku: string): number {
+    if (sku.startsWith("F")) return 1;
+    if (sku.startsWith("B")) return 3;
+    if (sku.startsWith("S")) return 10;
+    return 30;
+}
+
+/**
+ * Azure Managed Redis SKUs (Microsoft.Cache/redisEnterprise), the current Redis offer: every Azure Cache for Redis
+ * tier is retiring (Enterprise 2027-03-31, Basic/Standard/Premium 2028-09-30) in favour of it.
+ */
+export const REDIS_SKUS: readonly string[] = [
+    ...["B0", "B1", "B3", "B5", "B10", "B20", "B50", "B100", "B150", "B250", "B350", "B500", "B700", "B1000"].map((s) => `Balanced_${s}`),
+    ...["M10", "M20", "M50", "M100", "M150", "M250", "M350", "M500", "M700", "M1000", "M1500", "M2000"].map((s) => `MemoryOptimized_${s}`),
+    ...["X3", "X5", "X10", "X20", "X50", "X100", "X150", "X250", "X350", "X500", "X700"].map((s) => `ComputeOptimized_${s}`),
+];
+export const DEFAULT_REDIS_SKU = "Balanced_B0";
 
 export const DEFAULT_SCOPES = [
     {
@@ -262,6 +313,14 @@ function str(raw: Raw, key: ConfigKey, problems: string[]): string | undefined {
         return undefined;
     }
     return v;
+}
+
+/**
+ * A table entry only when the table itself defines it: `"constructor"` or `"toString"` are inherited by every object
+ * and must read as unknown names, not as functions.
+ */
+function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+    return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -419,7 +478,7 @@ function parseUserFlow(value: unknown, namePrefix: string, problems: string[]): 
         } else {
             const mapped: string[] = [];
             for (const p of idps) {
-                const id = typeof p === "string" ? IDENTITY_PROVIDERS[p] : undefined;
+                const id = typeof p === "string" ? ownValue(IDENTITY_PROVIDERS, p) : undefined;
                 if (id === undefined) problems.push(`userFlow.identityProviders: ${show(p)} is not one of ${Object.keys(IDENTITY_PROVIDERS).join(", ")}`);
                 else if (mapped.includes(id)) problems.push(`userFlow.identityProviders: ${show(p)} is listed twice`);
                 else mapped.push(id);
@@ -446,7 +505,7 @@ function parseUserFlow(value: unknown, namePrefix: string, problems: string[]): 
                 const name = field(c, "name", where, problems, { required: true });
                 if (name !== undefined) {
                     if (!CUSTOM_ATTRIBUTE_NAME.test(name)) problems.push(`${where}.name: ${show(name)} must start with a letter and contain only letters and digits (at most 40)`);
-                    if (BUILT_IN_ATTRIBUTES[name] !== undefined) problems.push(`${where}.name: ${show(name)} is a built-in attribute; list it under userFlow.attributes instead`);
+                    if (ownValue(BUILT_IN_ATTRIBUTES, name) !== undefined) problems.push(`${where}.name: ${show(name)} is a built-in attribute; list it under userFlow.attributes instead`);
                     if (customAttributes.some((x) => x.name.toLowerCase() === name.toLowerCase())) problems.push(`${where}.name: ${show(name)} is a duplicate custom attribute`);
                 }
                 const dataType = c.dataType ?? "string";
@@ -479,7 +538,7 @@ function parseUserFlow(value: unknown, namePrefix: string, problems: string[]): 
                 const id = field(entry, "attribute", where, problems, { required: true });
                 if (id === undefined) return;
                 const customDef = customAttributes.find((c) => c.name === id);
-                if (BUILT_IN_ATTRIBUTES[id] === undefined && customDef === undefined) {
+                if (ownValue(BUILT_IN_ATTRIBUTES, id) === undefined && customDef === undefined) {
                     problems.push(`${where}.attribute: ${show(id)} is neither a built-in attribute (${Object.keys(BUILT_IN_ATTRIBUTES).join(", ")}) nor a name in userFlow.customAttributes`);
                     return;
                 }
@@ -504,7 +563,7 @@ function parseUserFlow(value: unknown, namePrefix: string, problems: string[]): 
                 list.push({
                     attribute: id,
                     custom: customDef !== undefined,
-                    label: field(entry, "label", where, problems) ?? BUILT_IN_ATTRIBUTES[id] ?? id,
+                    label: field(entry, "label", where, problems) ?? ownValue(BUILT_IN_ATTRIBUTES, id) ?? id,
                     required: bool(entry, "required", where, false, problems),
                     inputType,
                     options,
@@ -517,7 +576,9 @@ function parseUserFlow(value: unknown, namePrefix: string, problems: string[]): 
 }
 
 function parseHosting(value: unknown, problems: string[]): HostingConfig {
-    const defaults: HostingConfig = { enabled: true, location: "", sku: "B1", nodeVersion: "24-lts" };
+    const defaults: HostingConfig = {
+        enabled: true, location: "", sku: "B1", nodeVersion: "24-lts", instances: 1, redis: { enabled: true, sku: DEFAULT_REDIS_SKU },
+    };
     if (value === undefined) {
         problems.push(`hosting.location is required (an Azure region such as "westeurope"), or set hosting.enabled to false`);
         return defaults;
@@ -526,7 +587,7 @@ function parseHosting(value: unknown, problems: string[]): HostingConfig {
         problems.push(`hosting: ${show(value)} must be an object such as {"location": "westeurope"}`);
         return defaults;
     }
-    unknownFields(value, ["enabled", "location", "sku", "nodeVersion"], "hosting", problems);
+    unknownFields(value, ["enabled", "location", "sku", "nodeVersion", "instances", "redis", "redisSku"], "hosting", problems);
     const enabled = bool(value, "enabled", "hosting", true, problems);
     const location = field(value, "location", "hosting", problems) ?? "";
     if (enabled && location === "" && value.location === undefined) {
@@ -535,10 +596,33 @@ function parseHosting(value: unknown, problems: string[]): HostingConfig {
         problems.push(`hosting.location: ${show(location)} must be an Azure region name such as "westeurope" (lower case, no spaces)`);
     }
     const sku = field(value, "sku", "hosting", problems) ?? defaults.sku;
-    if (!APP_SERVICE_SKUS.includes(sku)) problems.push(`hosting.sku: ${show(sku)} is not one of ${APP_SERVICE_SKUS.join(", ")}`);
+    const skuKnown = APP_SERVICE_SKUS.includes(sku);
+    if (!skuKnown) problems.push(`hosting.sku: ${show(sku)} is not one of ${APP_SERVICE_SKUS.join(", ")}`);
     const nodeVersion = (field(value, "nodeVersion", "hosting", problems) ?? defaults.nodeVersion) as NodeRuntime;
     if (!NODE_RUNTIMES.includes(nodeVersion)) problems.push(`hosting.nodeVersion: ${show(nodeVersion)} is not one of ${NODE_RUNTIMES.join(", ")}`);
-    return { enabled, location, sku, nodeVersion };
+
+    let instances = defaults.instances;
+    if (value.instances !== undefined && value.instances !== null) {
+        const v = value.instances;
+        const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+        if (!Number.isInteger(n) || n < 1) {
+            problems.push(`hosting.instances: ${show(v)} must be a whole number of instances, at least 1`);
+        } else if (skuKnown && n > maxInstances(sku)) {
+            problems.push(`hosting.instances: ${n} is more than a ${sku} plan can run (at most ${maxInstances(sku)}); choose a larger hosting.sku or fewer instances`);
+        } else {
+            instances = n;
+        }
+    }
+    const redisEnabled = bool(value, "redis", "hosting", true, problems);
+    const redisSku = field(value, "redisSku", "hosting", problems) ?? DEFAULT_REDIS_SKU;
+    if (!REDIS_SKUS.includes(redisSku)) {
+        problems.push(`hosting.redisSku: ${show(redisSku)} is not an Azure Managed Redis SKU (e.g. ${DEFAULT_REDIS_SKU}, Balanced_B1, MemoryOptimized_M10, ComputeOptimized_X3)`);
+    }
+    if (enabled && !redisEnabled && instances > 1) {
+        // Sessions and token caches in one process's memory would sign people out whenever another instance answers.
+        problems.push(`hosting.instances: ${instances} instances need the shared session store; remove hosting.redis: false, or set hosting.instances to 1`);
+    }
+    return { enabled, location, sku, nodeVersion, instances, redis: { enabled: redisEnabled, sku: redisSku } };
 }
 
 function positiveInt(raw: Raw, key: ConfigKey, fallback: number, problems: string[]): number {
@@ -608,7 +692,19 @@ export function parseStackConfig(raw: Raw, opts: { project: string; stack: strin
     if (problems.length > 0) throw new ConfigError(problems);
 
     const windowIndex = Math.floor((now.getTime() - ROTATION_EPOCH) / (rotationDays * DAY_MS));
-    const windowStart = ROTATION_EPOCH + windowIndex * rotationDays * DAY_MS;
+    const window = (index: number): SecretWindow => {
+        const start = ROTATION_EPOCH + index * rotationDays * DAY_MS;
+        return {
+            index,
+            slot: index % 2 === 0 ? "a" : "b",
+            start: new Date(start).toISOString().slice(0, 10),
+            endDate: new Date(start + lifetimeDays * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        };
+    };
+    const current = window(windowIndex);
+    const previousWindow = window(windowIndex - 1);
+    // Nothing is declared past its end date: a lifetime shorter than two windows lets the previous one lapse early.
+    const previous = Date.parse(previousWindow.endDate) > now.getTime() ? previousWindow : undefined;
     return {
         namePrefix,
         tenantId: tenantId!.toLowerCase(),
@@ -626,8 +722,10 @@ export function parseStackConfig(raw: Raw, opts: { project: string; stack: strin
         clientSecret: {
             lifetimeDays,
             rotationDays,
-            rotationWindowStart: new Date(windowStart).toISOString().slice(0, 10),
-            endDate: new Date(windowStart + lifetimeDays * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z"),
+            rotationWindowStart: current.start,
+            endDate: current.endDate,
+            current,
+            previous,
         },
         userFlow,
         hosting,
@@ -646,7 +744,7 @@ export function rawFromPulumiConfig(all: Record<string, string>, project: string
         const ns = fullKey.slice(0, sep);
         const key = fullKey.slice(sep + 1);
         if (ns !== project) continue;
-        if (!(key in CONFIG_KEYS)) {
+        if (!Object.hasOwn(CONFIG_KEYS, key)) {
             problems.push(`${key} is not a known setting of this project (known: ${Object.keys(CONFIG_KEYS).join(", ")})`);
             continue;
         }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import type { ApiRole, ApiScope } from "./config";
+import type { ApiRole, ApiScope, SecretWindow } from "./config";
 
 /** Microsoft Graph's well-known client id and the ids of the two delegated scopes every sign-in needs. */
 export const MICROSOFT_GRAPH = {
@@ -14,8 +14,11 @@ export const MICROSOFT_GRAPH = {
 export interface WebAppRegistrationArgs {
     /** Display name of the client (web app) registration. */
     readonly displayName: pulumi.Input<string>;
-    /** The client secret's expiry and the start of its rotation window (a new secret when this changes). */
-    readonly secret: { readonly endDate: string; readonly rotationWindowStart: string };
+    /**
+     * The client secret's rotation windows: the current one's password is the one the app uses; the previous one's
+     * (while unexpired) stays declared so whatever still holds it keeps working until it has moved on.
+     */
+    readonly secret: { readonly current: SecretWindow; readonly previous?: SecretWindow };
     /** The API the app calls, in the `signInAndCallApi` scenario; undefined for sign-in only. */
     readonly api?: {
         readonly clientId: pulumi.Input<string>;
@@ -37,7 +40,7 @@ export class WebAppRegistration extends pulumi.ComponentResource {
     /** The application's resource id (`/applications/<objectId>`), for split resources. */
     public readonly applicationId: pulumi.Output<string>;
     public readonly servicePrincipalObjectId: pulumi.Output<string>;
-    /** The current client secret; always a secret output. */
+    /** The current (newest) client secret; always a secret output. */
     public readonly clientSecret: pulumi.Output<string>;
     /** When the current client secret expires (RFC 3339). */
     public readonly clientSecretEndDate: pulumi.Output<string>;
@@ -53,12 +56,28 @@ export class WebAppRegistration extends pulumi.ComponentResource {
             implicitIdTokenIssuanceEnabled: false,
         }, child);
 
-        const password = new azuread.ApplicationPassword(`${name}-secret`, {
+        // Two overlapping passwords in two slots that alternate with the windows. At the start of window N+1 the
+        // other slot's password (window N-1's, no longer used) is replaced by N+1's, while window N's - the one the
+        // site holds until this same `up` moves it on - is left untouched; it goes only when window N+2 begins.
+        // `rotateWhenChanged`/`endDate` replace a slot's password (create first, delete at the end of the `up`).
+        const passwordFor = (w: SecretWindow, current: boolean) => new azuread.ApplicationPassword(`${name}-secret-${w.slot}`, {
             applicationId: app.id,
-            displayName: `rotation window from ${args.secret.rotationWindowStart}`,
-            endDate: args.secret.endDate,
-            rotateWhenChanged: { rotationWindowStart: args.secret.rotationWindowStart },
-        }, { parent: this, additionalSecretOutputs: ["value"] });
+            displayName: `rotation window from ${w.start}`,
+            endDate: w.endDate,
+            rotateWhenChanged: { rotationWindowStart: w.start },
+        }, {
+            parent: this,
+            additionalSecretOutputs: ["value"],
+            // Stacks made before the two slots had one password, `${name}-secret`: it becomes the current slot's.
+            aliases: current ? [{ name: `${name}-secret` }] : [],
+        });
+        const password = passwordFor(args.secret.current, true);
+        if (args.secret.previous !== undefined) {
+            if (args.secret.previous.slot === args.secret.current.slot) {
+                throw new Error(`WebAppRegistration: the previous and current secret windows share slot "${args.secret.current.slot}"`);
+            }
+            passwordFor(args.secret.previous, false);
+        }
 
         new azuread.ApplicationApiAccess(`${name}-graph-access`, {
             applicationId: app.id,

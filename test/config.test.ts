@@ -94,6 +94,35 @@ describe("bad configs: every problem names the key, the value and what is allowe
             ]],
         ["hosting location written as a display name", { ...valid, hosting: { location: "West Europe" } },
             ['hosting.location: "West Europe" must be an Azure region name such as "westeurope" (lower case, no spaces)']],
+        ["inherited object names are not identity providers", { ...valid, userFlow: { identityProviders: ["toString", "constructor", "__proto__"] } },
+            [
+                'userFlow.identityProviders: "toString" is not one of emailPassword, emailOtp, google, facebook',
+                'userFlow.identityProviders: "constructor" is not one of emailPassword, emailOtp, google, facebook',
+                'userFlow.identityProviders: "__proto__" is not one of emailPassword, emailOtp, google, facebook',
+            ]],
+        ["inherited object names are not built-in attributes", { ...valid, userFlow: { attributes: ["constructor", { attribute: "hasOwnProperty" }] } },
+            [
+                'userFlow.attributes[0].attribute: "constructor" is neither a built-in attribute (email, displayName, givenName, surname, city, country, postalCode, state, streetAddress, jobTitle) nor a name in userFlow.customAttributes',
+                'userFlow.attributes[1].attribute: "hasOwnProperty" is neither a built-in attribute (email, displayName, givenName, surname, city, country, postalCode, state, streetAddress, jobTitle) nor a name in userFlow.customAttributes',
+            ]],
+        ["a custom attribute may be called like an inherited name", { ...valid, userFlow: { customAttributes: [{ name: "valueOf" }], attributes: ["valueOf"] } },
+            []],
+        ["instances not a whole number", { ...valid, hosting: { location: "westeurope", instances: "two" } },
+            ['hosting.instances: "two" must be a whole number of instances, at least 1']],
+        ["no instances", { ...valid, hosting: { location: "westeurope", instances: 0 } },
+            ["hosting.instances: 0 must be a whole number of instances, at least 1"]],
+        ["more instances than a Basic plan runs", { ...valid, hosting: { location: "westeurope", instances: 4 } },
+            ["hosting.instances: 4 is more than a B1 plan can run (at most 3); choose a larger hosting.sku or fewer instances"]],
+        ["scaling out a Free plan", { ...valid, hosting: { location: "westeurope", sku: "F1", instances: "2" } },
+            ["hosting.instances: 2 is more than a F1 plan can run (at most 1); choose a larger hosting.sku or fewer instances"]],
+        ["several instances without the shared session store", { ...valid, hosting: { location: "westeurope", sku: "S1", instances: 2, redis: false } },
+            ["hosting.instances: 2 instances need the shared session store; remove hosting.redis: false, or set hosting.instances to 1"]],
+        ["a retiring or unknown Redis SKU", { ...valid, hosting: { location: "westeurope", redisSku: "Standard_C1" } },
+            ['hosting.redisSku: "Standard_C1" is not an Azure Managed Redis SKU (e.g. Balanced_B0, Balanced_B1, MemoryOptimized_M10, ComputeOptimized_X3)']],
+        ["redis not a boolean", { ...valid, hosting: { location: "westeurope", redis: "yes" } },
+            ['hosting.redis: "yes" must be true or false']],
+        ["misspelt hosting setting", { ...valid, hosting: { location: "westeurope", instance: 2 } },
+            ["hosting.instance is not a known setting (allowed: enabled, location, sku, nodeVersion, instances, redis, redisSku)"]],
         ["bad name prefix", { ...valid, namePrefix: "My App" },
             ['namePrefix: "My App" must be 3-20 lower-case letters, digits or hyphens, starting with a letter']],
     ];
@@ -127,7 +156,11 @@ describe("valid configs", () => {
                 postLogoutRedirectUri: "http://localhost:3000/",
             },
             api: undefined,
-            clientSecret: { lifetimeDays: 180, rotationDays: 90, rotationWindowStart: "2026-09-17", endDate: "2027-03-16T00:00:00Z" },
+            clientSecret: {
+                lifetimeDays: 180, rotationDays: 90, rotationWindowStart: "2026-09-17", endDate: "2027-03-16T00:00:00Z",
+                current: { index: 11, slot: "b", start: "2026-09-17", endDate: "2027-03-16T00:00:00Z" },
+                previous: { index: 10, slot: "a", start: "2026-06-19", endDate: "2026-12-16T00:00:00Z" },
+            },
             userFlow: {
                 displayName: "entra-ciam-dev sign-up and sign-in",
                 signUpAllowed: true,
@@ -135,7 +168,7 @@ describe("valid configs", () => {
                 customAttributes: [],
                 attributes: [{ attribute: "displayName", custom: false, label: "Display Name", required: true, inputType: "text", options: [] }],
             },
-            hosting: { enabled: false, location: "", sku: "B1", nodeVersion: "24-lts" },
+            hosting: { enabled: false, location: "", sku: "B1", nodeVersion: "24-lts", instances: 1, redis: { enabled: true, sku: "Balanced_B0" } },
         });
     });
 
@@ -165,6 +198,30 @@ describe("valid configs", () => {
         const next = at(new Date(window + 10 * 86_400_000).toISOString());
         expect(Date.parse(next.rotationWindowStart) - window).toBe(10 * 86_400_000);
         expect(Date.parse(next.rotationWindowStart)).toBeLessThan(Date.parse(first.endDate));
+    });
+
+    test("two windows overlap: the previous one's secret is kept while it is valid, in the other slot", () => {
+        const at = (iso: string, lifetime = "180") =>
+            parseStackConfig({ ...valid, clientSecretLifetimeDays: lifetime, clientSecretRotationDays: "90" }, { ...opts, now: new Date(iso) }).clientSecret;
+        const n = at("2027-01-10T00:00:00Z");
+        const n1 = at(new Date(Date.parse("2027-01-10T00:00:00Z") + 90 * 86_400_000).toISOString());
+        expect(n1.current.index).toBe(n.current.index + 1);
+        expect(n1.previous).toEqual(n.current);
+        expect(n1.current.slot).not.toBe(n.current.slot);
+        expect(n.previous!.slot).toBe(n1.current.slot);
+        // A lifetime shorter than two windows: late in a window the previous secret has expired and is not declared.
+        const early = at("2026-12-20T00:00:00Z", "100");
+        const late = at("2027-03-10T00:00:00Z", "100");
+        expect(early.current.index).toBe(late.current.index);
+        expect(Date.parse(early.previous!.endDate)).toBeGreaterThan(Date.parse("2026-12-20T00:00:00Z"));
+        expect(late.previous).toBeUndefined();
+    });
+
+    test("hosting: instances, Redis on by default, off only for one instance", () => {
+        const hosting = (h: Record<string, unknown>) => parseStackConfig({ ...valid, hosting: { location: "westeurope", ...h } }, opts).hosting;
+        expect(hosting({})).toMatchObject({ instances: 1, redis: { enabled: true, sku: "Balanced_B0" } });
+        expect(hosting({ sku: "P1v3", instances: 30, redisSku: "MemoryOptimized_M10" })).toMatchObject({ instances: 30, redis: { enabled: true, sku: "MemoryOptimized_M10" } });
+        expect(hosting({ sku: "F1", redis: false })).toMatchObject({ instances: 1, redis: { enabled: false } });
     });
 
     test("user flow with custom and built-in attributes", () => {
@@ -204,6 +261,17 @@ describe("rawFromPulumiConfig", () => {
             "entra-ciam:hosting": '{"location":"westeurope"}',
             "azure-native:location": "westeurope",
         }, "entra-ciam")).toEqual({ tenantId: TENANT, hosting: { location: "westeurope" } });
+    });
+
+    test("inherited object names are not settings", () => {
+        const raw = { "entra-ciam:constructor": "x", "entra-ciam:toString": "y", "entra-ciam:__proto__": "z" };
+        const error = (() => { try { rawFromPulumiConfig(raw, "entra-ciam"); } catch (e) { return e as ConfigError; } })();
+        expect(error).toBeInstanceOf(ConfigError);
+        expect(error!.problems.map((p) => p.slice(0, p.indexOf(" (known:")))).toEqual([
+            "constructor is not a known setting of this project",
+            "toString is not a known setting of this project",
+            "__proto__ is not a known setting of this project",
+        ]);
     });
 
     test("rejects unknown keys and unparsable structured values, naming them", () => {

@@ -51,7 +51,7 @@ describe("signInAndCallApi scenario", () => {
             [T.role]: 2,
             [T.optionalClaims]: 1,
             [T.sp]: 2,
-            [T.password]: 1,
+            [T.password]: 2,
             [T.apiAccess]: 2,
             [T.grant]: 2,
             [T.roleAssignment]: 2,
@@ -189,22 +189,28 @@ describe("signInAndCallApi scenario", () => {
         ]);
     });
 
-    test("the client secret expires at the end of its rotation window's lifetime and rotates with the window", () => {
-        const { inputs } = run.named("web-secret");
+    test("two client secrets: the current window's and the previous one's, each expiring a lifetime after its window starts", () => {
         const secret = parseStackConfig(baseConfig() as never, { project: "entra-ciam", stack: "test" }).clientSecret;
-        expect(inputs).toEqual({
+        const previous = secret.previous!;
+        expect(previous.index).toBe(secret.current.index - 1);
+        const expectedInputs = (w: typeof previous) => ({
             applicationId: "/applications/web-app-object-id",
-            displayName: `rotation window from ${secret.rotationWindowStart}`,
-            endDate: secret.endDate,
-            rotateWhenChanged: { rotationWindowStart: secret.rotationWindowStart },
+            displayName: `rotation window from ${w.start}`,
+            endDate: w.endDate,
+            rotateWhenChanged: { rotationWindowStart: w.start },
         });
+        expect(run.named(`web-secret-${secret.current.slot}`).inputs).toEqual(expectedInputs(secret.current));
+        expect(run.named(`web-secret-${previous.slot}`).inputs).toEqual(expectedInputs(previous));
+        expect(secret.rotationWindowStart).toBe(secret.current.start);
+        expect(secret.endDate).toBe(secret.current.endDate);
     });
 
-    test("the secret output is secret and is never part of a plain output", () => {
+    test("the secret output is the current window's password, secret, and never part of a plain output", () => {
+        const secret = parseStackConfig(baseConfig() as never, { project: "entra-ciam", stack: "test" }).clientSecret;
         expect(run.secretOutputs).toEqual(new Set(["webClientSecret"]));
-        expect(run.outputs.webClientSecret).toBe("web-secret-value-not-for-display");
-        const plain = Object.entries(run.outputs).filter(([k]) => k !== "webClientSecret");
-        expect(JSON.stringify(plain)).not.toContain("web-secret-value-not-for-display");
+        expect(run.outputs.webClientSecret).toBe(`web-secret-${secret.current.slot}-${secret.current.start}-value-not-for-display`);
+        const plain = JSON.stringify(Object.entries(run.outputs).filter(([k]) => k !== "webClientSecret"));
+        expect(plain).not.toContain("value-not-for-display");
     });
 
     test("redirect URIs: the local sign-in and post-logout URLs on the web platform", () => {
@@ -317,11 +323,11 @@ describe("hosted on App Service (bundles built by `npm run build`)", () => {
             API_BASE_URL: `https://${apiHost}`,
             API_SCOPES: "api://api-app-client-id/ToDoList.Read api://api-app-client-id/ToDoList.ReadWrite",
         });
-        expect(web.CLIENT_SECRET).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/.+\.vault\.azure\.net\/secrets\/.+\)$/);
+        expect(web.CLIENT_SECRET).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/.+\.vault\.azure\.net\/secrets\/web-client-secret\/[0-9a-f]{32}\)$/);
         const api = settings.find((r) => r.name === "hosting-api-settings")!.inputs.properties;
         expect(api).toMatchObject({ AUTHORITY: "https://contoso.ciamlogin.com/", TENANT_ID: TENANT, API_CLIENT_ID: "api-app-client-id" });
         // The client secret reaches Azure only as the Key Vault secret's value, marked secret on the wire.
-        const holders = run.resources.filter((r) => JSON.stringify(r.inputs).includes("web-secret-value-not-for-display"));
+        const holders = run.resources.filter((r) => JSON.stringify(r.inputs).includes(run.outputs.webClientSecret));
         expect(holders.map((r) => [r.type, r.inputs.secretName])).toEqual([["azure-native:keyvault:Secret", "web-client-secret"]]);
         expect(holders[0].inputs.properties[SECRET_SIG]).toBe(SECRET_SIG_VALUE);
     });

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import type { AppServiceHostingArgs } from "../../components/appService";
-import { fixtureBundle, runHosting, SECRET_SIG, SECRET_SIG_VALUE, SUBSCRIPTION, TENANT, WORKFORCE_TENANT, type HostingRun, type Recorded } from "./harness";
+import { fixtureBundle, randomHex, runHosting, secretVersion, SECRET_SIG, SECRET_SIG_VALUE, SUBSCRIPTION, TENANT, WORKFORCE_TENANT, type HostingRun, type Recorded } from "./harness";
 
 const AUTHORITY = "https://contoso.ciamlogin.com/";
 const CLIENT_SECRET = "not-a-real-secret";
@@ -11,6 +11,14 @@ const ROLE = (guid: string) => `/subscriptions/${SUBSCRIPTION}/providers/Microso
 const BLOB_READER = ROLE("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1");
 const TABLE_CONTRIBUTOR = ROLE("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3");
 const SECRETS_USER = ROLE("4633458b-17de-408a-b874-0445c86b69e6");
+/** The vault's name: the prefix's letters and digits, then the stack's random suffix (fixed under the mocks). */
+const VAULT = `kvcontosodev${randomHex("hosting-vault-suffix", 5)}`;
+
+/** The Key Vault reference the site gets: the versioned URI of the secret's current value. */
+function versionedReference(run: HostingRun, resourceName: string): string {
+    const { secretName, properties } = run.named(resourceName).inputs;
+    return `@Microsoft.KeyVault(SecretUri=https://${VAULT}.vault.azure.net/secrets/${secretName}/${secretVersion(properties.value.value)})`;
+}
 
 function args(scenario: "api" | "signIn", overrides: Partial<AppServiceHostingArgs> = {}): AppServiceHostingArgs {
     return {
@@ -26,6 +34,8 @@ function args(scenario: "api" | "signIn", overrides: Partial<AppServiceHostingAr
             apiScopes: scenario === "api" ? ["api://api-client-id/ToDoList.Read", "api://api-client-id/ToDoList.ReadWrite"] : [],
         },
         api: scenario === "api" ? { clientId: "api-client-id", tenantId: TENANT, authority: AUTHORITY } : undefined,
+        instances: scenario === "api" ? 2 : undefined,
+        redis: scenario === "api" ? { sku: "Balanced_B0" } : undefined,
         packages: { web: fixtureBundle("web"), api: scenario === "api" ? fixtureBundle("api") : undefined },
         ...overrides,
     };
@@ -59,6 +69,9 @@ describe("the API scenario (B1, Node 24)", () => {
             "azure-native:keyvault:Secret hosting-client-secret",
             "azure-native:keyvault:Secret hosting-session-secret",
             "azure-native:keyvault:Vault hosting-vault",
+            "azure-native:redisenterprise:AccessPolicyAssignment hosting-redis-web-access",
+            "azure-native:redisenterprise:Database hosting-redis-db",
+            "azure-native:redisenterprise:RedisEnterprise hosting-redis",
             "azure-native:resources:ResourceGroup hosting-rg",
             "azure-native:storage:Blob hosting-api-package",
             "azure-native:storage:Blob hosting-web-package",
@@ -71,14 +84,15 @@ describe("the API scenario (B1, Node 24)", () => {
             "azure-native:web:WebAppApplicationSettings hosting-api-settings",
             "azure-native:web:WebAppApplicationSettings hosting-web-settings",
             "entra-ciam:index:AppServiceHosting hosting",
+            "random:index/randomId:RandomId hosting-vault-suffix",
         ]);
         expect(run.invokes.map((i) => i.token)).toEqual(["azure-native:authorization:getClientConfig"]);
     });
 
-    test("a Linux plan with the configured SKU", () => {
+    test("a Linux plan with the configured SKU and instance count", () => {
         expect(run.named("hosting-plan").inputs).toEqual({
             name: "asp-contoso-dev", resourceGroupName: "rg-contoso-dev", location: "westeurope",
-            kind: "linux", reserved: true, sku: { name: "B1" },
+            kind: "linux", reserved: true, sku: { name: "B1", capacity: 2 },
         });
         expect(run.named("hosting-rg").inputs).toEqual({ resourceGroupName: "rg-contoso-dev", location: "westeurope" });
     });
@@ -88,6 +102,7 @@ describe("the API scenario (B1, Node 24)", () => {
         expect(site.name).toBe(`contoso-dev-${label}-${unique}`);
         expect(site.kind).toBe("app,linux");
         expect(site.httpsOnly).toBe(true);
+        expect(site.clientAffinityEnabled).toBe(false);
         expect(site.identity).toEqual({ type: "SystemAssigned" });
         expect(site.serverFarmId).toBe(`${RG}/providers/Microsoft.Web/serverfarms/asp-contoso-dev`);
         expect(site.siteConfig.linuxFxVersion).toBe("NODE|24-lts");
@@ -124,13 +139,17 @@ describe("the API scenario (B1, Node 24)", () => {
             { name: "hosting-api-package-reader", principalId: "hosting-api-principal", principalType: "ServicePrincipal", roleDefinitionId: BLOB_READER, scope: container },
             { name: "hosting-api-table-contributor", principalId: "hosting-api-principal", principalType: "ServicePrincipal", roleDefinitionId: TABLE_CONTRIBUTOR, scope: `${account}/tableServices/default/tables/todos` },
             { name: "hosting-web-package-reader", principalId: "hosting-web-principal", principalType: "ServicePrincipal", roleDefinitionId: BLOB_READER, scope: container },
-            { name: "hosting-web-secrets-user", principalId: "hosting-web-principal", principalType: "ServicePrincipal", roleDefinitionId: SECRETS_USER, scope: `${RG}/providers/Microsoft.KeyVault/vaults/kvcontosodev${unique}` },
+            { name: "hosting-web-secrets-user", principalId: "hosting-web-principal", principalType: "ServicePrincipal", roleDefinitionId: SECRETS_USER, scope: `${RG}/providers/Microsoft.KeyVault/vaults/${VAULT}` },
         ]);
     });
 
     test("Key Vault with RBAC in the workforce tenant; both secrets are secret", () => {
         const vault = run.named("hosting-vault").inputs;
-        expect(vault.vaultName).toBe(`kvcontosodev${unique}`);
+        expect(vault.vaultName).toBe(VAULT);
+        expect(VAULT).toMatch(/^kvcontosodev[0-9a-f]{10}$/);
+        expect(run.named("hosting-vault-suffix").inputs).toEqual({ byteLength: 5 });
+        expect(vault.properties.enableSoftDelete).toBe(true);
+        expect(vault.properties.softDeleteRetentionInDays).toBe(7);
         expect(vault.properties.tenantId).toBe(WORKFORCE_TENANT);
         expect(vault.properties.enableRbacAuthorization).toBe(true);
         expect(vault.properties.sku).toEqual({ family: "A", name: "standard" });
@@ -152,13 +171,15 @@ describe("the API scenario (B1, Node 24)", () => {
         expect(settings.properties).toEqual({
             AUTHORITY,
             CLIENT_ID: "web-client-id",
-            CLIENT_SECRET: `@Microsoft.KeyVault(SecretUri=https://kvcontosodev${unique}.vault.azure.net/secrets/web-client-secret)`,
-            SESSION_SECRET: `@Microsoft.KeyVault(SecretUri=https://kvcontosodev${unique}.vault.azure.net/secrets/web-session-secret)`,
+            CLIENT_SECRET: versionedReference(run, "hosting-client-secret"),
+            SESSION_SECRET: versionedReference(run, "hosting-session-secret"),
             REDIRECT_URI: `https://contoso-dev-web-${unique}.azurewebsites.net/auth/redirect`,
             POST_LOGOUT_REDIRECT_URI: `https://contoso-dev-web-${unique}.azurewebsites.net/`,
             KNOWN_AUTHORITIES: `contoso.ciamlogin.com,${TENANT}.ciamlogin.com`,
             API_BASE_URL: `https://contoso-dev-api-${unique}.azurewebsites.net`,
             API_SCOPES: "api://api-client-id/ToDoList.Read api://api-client-id/ToDoList.ReadWrite",
+            REDIS_URL: `rediss://contoso-dev-${unique}.westeurope.redis.azure.net:10000`,
+            REDIS_AUTH: "entra",
             WEBSITE_RUN_FROM_PACKAGE: `https://stcontosodev${unique}.blob.core.windows.net/packages/${run.hosting.webPackageName}`,
             WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: "SystemAssigned",
         });
@@ -239,21 +260,28 @@ describe("the sign-in-only scenario (F1, Node 22)", () => {
         expect(run.hosting.apiAppSettings).toBeUndefined();
     });
 
+    test("no Redis: one instance, no REDIS_* settings, no Redis resource", () => {
+        expect(run.named("hosting-plan").inputs.sku).toEqual({ name: "F1", capacity: 1 });
+        expect(run.resources.filter((r) => r.type.startsWith("azure-native:redisenterprise:"))).toEqual([]);
+        expect(Object.keys(run.outputs.webAppSettings).filter((k) => k.startsWith("REDIS"))).toEqual([]);
+        expect(run.hosting.redisUrl).toBeUndefined();
+    });
+
     test("Node 22, and no Always On on the Free tier", () => {
         const site = run.named("hosting-web").inputs;
         expect(site.siteConfig.linuxFxVersion).toBe("NODE|22-lts");
         expect(site.siteConfig.alwaysOn).toBe(false);
         expect(site.httpsOnly).toBe(true);
         expect(site.identity).toEqual({ type: "SystemAssigned" });
-        expect(run.named("hosting-plan").inputs.sku).toEqual({ name: "F1" });
+        expect(run.named("hosting-plan").inputs.sku).toEqual({ name: "F1", capacity: 1 });
     });
 
     test("settings without API_BASE_URL or API_SCOPES; the same Key Vault references", () => {
         expect(run.named("hosting-web-settings").inputs.properties).toEqual({
             AUTHORITY,
             CLIENT_ID: "web-client-id",
-            CLIENT_SECRET: `@Microsoft.KeyVault(SecretUri=https://kvcontosodev${unique}.vault.azure.net/secrets/web-client-secret)`,
-            SESSION_SECRET: `@Microsoft.KeyVault(SecretUri=https://kvcontosodev${unique}.vault.azure.net/secrets/web-session-secret)`,
+            CLIENT_SECRET: versionedReference(run, "hosting-client-secret"),
+            SESSION_SECRET: versionedReference(run, "hosting-session-secret"),
             REDIRECT_URI: `https://contoso-dev-web-${unique}.azurewebsites.net/auth/redirect`,
             POST_LOGOUT_REDIRECT_URI: `https://contoso-dev-web-${unique}.azurewebsites.net/`,
             KNOWN_AUTHORITIES: `contoso.ciamlogin.com,${TENANT}.ciamlogin.com`,
@@ -291,6 +319,82 @@ describe("explicit Azure tenant and known authorities; bad input", () => {
         );
         await expect(runHosting("bad", args("api", { packages: { web: fixtureBundle("web") } }))).rejects.toThrow(
             "AppServiceHosting: packages.api (the API bundle folder) is required when api is set",
+        );
+    });
+});
+
+describe("Azure Managed Redis for sessions and token caches (Entra auth, no keys)", () => {
+    let run: HostingRun;
+    let unique: string;
+    beforeAll(async () => {
+        run = await runHosting("hosting", args("api"));
+        unique = createHash("sha256").update(RG.toLowerCase()).digest("hex").slice(0, 10);
+    });
+
+    test("the cluster: Azure Managed Redis, TLS 1.2, highly available, in the stack's region", () => {
+        expect(run.named("hosting-redis").inputs).toEqual({
+            clusterName: `contoso-dev-${unique}`,
+            resourceGroupName: "rg-contoso-dev",
+            location: "westeurope",
+            sku: { name: "Balanced_B0" },
+            minimumTlsVersion: "1.2",
+            highAvailability: "Enabled",
+            publicNetworkAccess: "Enabled",
+        });
+    });
+
+    test("the database: TLS only, access keys disabled, one endpoint for a plain client, no silent eviction", () => {
+        expect(run.named("hosting-redis-db").inputs).toEqual({
+            clusterName: `contoso-dev-${unique}`,
+            databaseName: "default",
+            resourceGroupName: "rg-contoso-dev",
+            clientProtocol: "Encrypted",
+            port: 10000,
+            clusteringPolicy: "EnterpriseCluster",
+            evictionPolicy: "NoEviction",
+            accessKeysAuthentication: "Disabled",
+        });
+    });
+
+    test("the web site's identity, and only it, gets the default access policy", () => {
+        expect(run.byType("azure-native:redisenterprise:AccessPolicyAssignment").map((r) => r.inputs)).toEqual([{
+            accessPolicyAssignmentName: "webapp",
+            accessPolicyName: "default",
+            clusterName: `contoso-dev-${unique}`,
+            databaseName: "default",
+            resourceGroupName: "rg-contoso-dev",
+            user: { objectId: "hosting-web-principal" },
+        }]);
+    });
+
+    test("the web site's settings carry the endpoint and the auth mode, never a credential", () => {
+        const settings = run.named("hosting-web-settings").inputs.properties;
+        expect(settings.REDIS_URL).toBe(`rediss://contoso-dev-${unique}.westeurope.redis.azure.net:10000`);
+        expect(new URL(settings.REDIS_URL)).toMatchObject({ protocol: "rediss:", username: "", password: "" });
+        expect(settings.REDIS_AUTH).toBe("entra");
+        expect(run.outputs.webAppSettings.REDIS_URL).toBe(settings.REDIS_URL);
+        expect(run.named("hosting-api-settings").inputs.properties).not.toHaveProperty("REDIS_URL");
+    });
+
+    test("no key is ever asked for or stored: no key listing invoke, no key-like input anywhere", () => {
+        expect(run.invokes.map((i) => i.token)).toEqual(["azure-native:authorization:getClientConfig"]);
+        const everything = allInputsText(run);
+        for (const word of ["listDatabaseKeys", "primaryKey", "secondaryKey", "accessKey\"", "password="]) expect(everything).not.toContain(word);
+        const redisState = JSON.stringify(run.resources.filter((r) => r.type.startsWith("azure-native:redisenterprise:")).map((r) => r.state));
+        expect(redisState).not.toMatch(/primaryKey|secondaryKey/);
+    });
+
+    test("the web site's settings are written only after its role and Redis access assignments exist", () => {
+        expect(run.dependsOn.get("hosting-web-settings")).toEqual(["hosting-web-package-reader", "hosting-web-secrets-user", "hosting-redis-web-access"]);
+        expect(run.dependsOn.get("hosting-api-settings")).toEqual(["hosting-api-package-reader", "hosting-api-table-contributor"]);
+    });
+
+    test("several instances without Redis are refused, naming the argument", async () => {
+        await expect(runHosting("bad", args("signIn", { instances: 2 }))).rejects.toThrow(
+            "AppServiceHosting: 2 instances need redis (the shared session store)",
+        );
+        await expect(runHosting("bad", args("signIn", { instances: 0 }))).rejects.toThrow(
+            "AppServiceHosting: instances 0 must be a whole number, at least 1",
         );
     });
 });

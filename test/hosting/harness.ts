@@ -11,7 +11,7 @@ import type * as PulumiType from "@pulumi/pulumi";
 import type { AppServiceHosting, AppServiceHostingArgs } from "../../components/appService";
 import { recordingMocks, type RecordedInvoke, type RecordedResource } from "../support/mocks";
 
-export { SECRET_SIG, SECRET_SIG_VALUE, SUBSCRIPTION, WORKFORCE_TENANT } from "../support/mocks";
+export { randomHex, secretVersion, SECRET_SIG, SECRET_SIG_VALUE, SUBSCRIPTION, WORKFORCE_TENANT } from "../support/mocks";
 export const TENANT = "12345678-1234-4234-8234-123456789abc";
 
 export type Recorded = RecordedResource;
@@ -45,6 +45,8 @@ export interface HostingRun {
         webAppSettings: Record<string, string>;
         apiAppSettings?: Record<string, string>;
     };
+    /** For each child resource, the logical names of the resources it was declared to depend on (`dependsOn`). */
+    readonly dependsOn: Map<string, string[]>;
     byType(type: string): Recorded[];
     named(name: string): Recorded;
 }
@@ -63,7 +65,14 @@ export async function runHosting(name: string, args: AppServiceHostingArgs): Pro
         jest.doMock("@pulumi/pulumi", () => pulumi);
         mod = require("../../components/appService");
     });
-    const hosting = new mod.AppServiceHosting(name, args);
+    // A transformation sees every child's options as declared, so the tests can check explicit ordering.
+    const dependsOn = new Map<string, string[]>();
+    const record: PulumiType.ResourceTransformation = ({ name: child, opts }) => {
+        const deps = opts.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
+        dependsOn.set(child, deps.map((d) => (d as unknown as { __name: string }).__name));
+        return undefined;
+    };
+    const hosting = new mod.AppServiceHosting(name, args, { transformations: [record] });
     const [webUrl, webHostName, redirectUri, postLogoutRedirectUri, webAppSettings] = await Promise.all([
         valueOf(pulumi, hosting.webUrl),
         valueOf(pulumi, hosting.webHostName),
@@ -78,6 +87,7 @@ export async function runHosting(name: string, args: AppServiceHostingArgs): Pro
         resources,
         invokes,
         hosting,
+        dependsOn,
         outputs: { webUrl, apiUrl, webHostName, redirectUri, postLogoutRedirectUri, webAppSettings, apiAppSettings },
         byType: (type) => resources.filter((r) => r.type === type),
         named: (n) => {

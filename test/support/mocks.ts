@@ -2,6 +2,7 @@
  * Pulumi mocks that record every resource and invoke, with deterministic outputs synthesised from the resource
  * name (e.g. the API registration's client id is `api-app-client-id`). Free of jest, so scripts can use it too.
  */
+import { createHash } from "node:crypto";
 import type * as PulumiType from "@pulumi/pulumi";
 
 export const PROJECT = "entra-ciam";
@@ -40,6 +41,11 @@ export function armId(type: string, inputs: Record<string, any>): string | undef
         case "azure-native:storage:Table":
             return `${rg}/providers/Microsoft.Storage/storageAccounts/${inputs.accountName}/tableServices/default/tables/${inputs.tableName}`;
         case "azure-native:keyvault:Vault": return `${rg}/providers/Microsoft.KeyVault/vaults/${inputs.vaultName}`;
+        case "azure-native:redisenterprise:RedisEnterprise": return `${rg}/providers/Microsoft.Cache/redisEnterprise/${inputs.clusterName}`;
+        case "azure-native:redisenterprise:Database":
+            return `${rg}/providers/Microsoft.Cache/redisEnterprise/${inputs.clusterName}/databases/${inputs.databaseName}`;
+        case "azure-native:redisenterprise:AccessPolicyAssignment":
+            return `${rg}/providers/Microsoft.Cache/redisEnterprise/${inputs.clusterName}/databases/${inputs.databaseName}/accessPolicyAssignments/${inputs.accessPolicyAssignmentName}`;
         default: return undefined;
     }
 }
@@ -68,16 +74,32 @@ export function synthesiseAzure(type: string, name: string, inputs: Record<strin
         case "azure-native:keyvault:Vault": return { name: inputs.vaultName };
         case "azure-native:keyvault:Secret": {
             const uri = `https://${inputs.vaultName}.vault.azure.net/secrets/${inputs.secretName}`;
-            const computed = { secretUri: uri, secretUriWithVersion: `${uri}/0123456789abcdef` };
-            // Like the engine: an output whose input was secret is secret too (here the whole `properties`).
+            // Like Key Vault: every new value is a new version (here named after the value, so it is deterministic).
             const wrapped = inputs.properties?.[SECRET_SIG] === SECRET_SIG_VALUE;
+            const value = wrapped ? inputs.properties.value.value : inputs.properties?.value;
+            const computed = { secretUri: uri, secretUriWithVersion: `${uri}/${secretVersion(String(value))}` };
+            // Like the engine: an output whose input was secret is secret too (here the whole `properties`).
             return {
                 name: inputs.secretName,
                 properties: wrapped ? { [SECRET_SIG]: SECRET_SIG_VALUE, value: { ...inputs.properties.value, ...computed } } : computed,
             };
         }
+        case "azure-native:redisenterprise:RedisEnterprise":
+            return { name: inputs.clusterName, hostName: `${inputs.clusterName}.${inputs.location}.redis.azure.net` };
+        case "azure-native:redisenterprise:Database": return { name: inputs.databaseName };
+        case "azure-native:redisenterprise:AccessPolicyAssignment": return { name: inputs.accessPolicyAssignmentName };
         default: return { name: inputs.name ?? `${name}-auto` };
     }
+}
+
+/** The version Key Vault would give a secret value: 32 hex characters, here derived from the value. */
+export function secretVersion(value: string): string {
+    return createHash("sha256").update(value).digest("hex").slice(0, 32);
+}
+
+/** The fixed "random" suffix `random.RandomId` yields under these mocks (hex of `byteLength` bytes). */
+export function randomHex(name: string, byteLength: number): string {
+    return createHash("sha256").update(name).digest("hex").slice(0, byteLength * 2);
 }
 
 /** Deterministic values for outputs the real providers would compute. */
@@ -87,8 +109,15 @@ export function synthesise(type: string, name: string, inputs: Record<string, an
             return { clientId: `${name}-client-id`, objectId: `${name}-object-id` };
         case "azuread:index/servicePrincipal:ServicePrincipal":
             return { objectId: `${name}-object-id` };
-        case "azuread:index/applicationPassword:ApplicationPassword":
-            return { value: `${name}-value-not-for-display`, keyId: `${name}-key-id` };
+        case "azuread:index/applicationPassword:ApplicationPassword": {
+            // One value per slot and window, as a new password each window would have.
+            const window = inputs.rotateWhenChanged?.rotationWindowStart ?? "none";
+            return { value: `${name}-${window}-value-not-for-display`, keyId: `${name}-${window}-key-id` };
+        }
+        case "random:index/randomId:RandomId": {
+            const hex = randomHex(name, inputs.byteLength);
+            return { hex, b64Url: Buffer.from(hex, "hex").toString("base64url"), dec: BigInt(`0x${hex}`).toString() };
+        }
         default:
             return type.startsWith("azure-native:") ? synthesiseAzure(type, name, inputs) : {};
     }

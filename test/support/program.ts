@@ -18,6 +18,8 @@ export interface ProgramRun {
     readonly outputs: Record<string, any>;
     /** Which exports are secret outputs. */
     readonly secretOutputs: Set<string>;
+    /** The URN of every resource the program registered (components included), sorted. */
+    readonly urns: string[];
     /** Raw module exports (Outputs), for further inspection. */
     readonly exports: Record<string, any>;
     readonly pulumi: typeof PulumiType;
@@ -44,7 +46,23 @@ export function valueOf<T>(pulumi: typeof PulumiType, o: PulumiType.Input<T>): P
  * Runs index.ts with the given stack config (keys without the project prefix; objects are stored as JSON, as
  * Pulumi does). Rejects with the program's error when it throws while loading.
  */
-export async function runProgram(config: Record<string, unknown>, options: { preview?: boolean } = {}): Promise<ProgramRun> {
+export async function runProgram(config: Record<string, unknown>, options: { preview?: boolean; now?: Date } = {}): Promise<ProgramRun> {
+    if (options.now === undefined) return runProgramNow(config, options);
+    // Only the clock is fake (the secret's rotation window comes from it); timers and ticks stay real.
+    jest.useFakeTimers({
+        now: options.now,
+        doNotFake: ["hrtime", "nextTick", "performance", "queueMicrotask", "requestAnimationFrame", "cancelAnimationFrame",
+            "requestIdleCallback", "cancelIdleCallback", "setImmediate", "clearImmediate", "setInterval", "clearInterval",
+            "setTimeout", "clearTimeout"],
+    });
+    try {
+        return await runProgramNow(config, options);
+    } finally {
+        jest.useRealTimers();
+    }
+}
+
+async function runProgramNow(config: Record<string, unknown>, options: { preview?: boolean }): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
     const invokes: RecordedInvoke[] = [];
     let pulumi!: typeof PulumiType;
@@ -86,11 +104,13 @@ export async function runProgram(config: Record<string, unknown>, options: { pre
     // Every resource's outputs have settled once the last-declared ones have; give pending registrations a turn.
     await new Promise((r) => setImmediate(r));
 
+    const registered: Map<string, unknown> = (pulumi.runtime.getMonitor() as any).getRegisteredResources();
     return {
         resources,
         invokes,
         outputs,
         secretOutputs,
+        urns: [...registered.keys()].sort(),
         exports: exportsObj,
         pulumi,
         byType: (type) => resources.filter((r) => r.type === type),
