@@ -3,8 +3,7 @@
  * the sign-in request, state/code checks, open-redirect attempts, CSRF on sign-out, error pages.
  */
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, request as httpRequest, type Server } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,50 +13,11 @@ import { createHttpClient } from "../../webapp/src/web/http";
 import { createLogger } from "../../webapp/src/shared/log";
 import { startProcess, type ProcessHandle } from "../../webapp/dev/processes";
 import { ROOT, type TenantInfo } from "../../webapp/dev/stack";
-
-interface Res { status: number; headers: Record<string, string | string[] | undefined>; body: string }
-
-/** One browser's cookies per origin (no path/expiry handling beyond what these tests need). */
-class Jar {
-    private cookies = new Map<string, Map<string, string>>();
-    header(url: URL): string {
-        return [...(this.cookies.get(url.host) ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`).join("; ");
-    }
-    store(url: URL, setCookie: string[] | string | undefined): void {
-        const jar = this.cookies.get(url.host) ?? new Map<string, string>();
-        for (const c of ([] as string[]).concat(setCookie ?? [])) {
-            const [pair] = c.split(";");
-            const eq = pair!.indexOf("=");
-            const name = pair!.slice(0, eq);
-            const value = pair!.slice(eq + 1);
-            if (value === "" || /max-age=0/i.test(c)) jar.delete(name);
-            else jar.set(name, value);
-        }
-        this.cookies.set(url.host, jar);
-    }
-}
+import { MemoryStore } from "../../webapp/src/web/store/memory";
+import { client, Jar, type Res } from "./client";
 
 let ca: string;
-function send(jar: Jar, method: string, url: string, form?: Record<string, string>): Promise<Res> {
-    const u = new URL(url);
-    const body = form ? new URLSearchParams(form).toString() : undefined;
-    return new Promise((resolve, reject) => {
-        const req = (u.protocol === "https:" ? httpsRequest : httpRequest)(u, {
-            method, ca, agent: false,
-            headers: { Cookie: jar.header(u), ...(body !== undefined ? { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": Buffer.byteLength(body) } : {}) },
-        }, (res) => {
-            let text = "";
-            res.setEncoding("utf8");
-            res.on("data", (c) => (text += c));
-            res.on("end", () => {
-                jar.store(u, res.headers["set-cookie"]);
-                resolve({ status: res.statusCode!, headers: res.headers, body: text });
-            });
-        });
-        req.on("error", reject);
-        req.end(body);
-    });
-}
+const send = (jar: Jar, method: string, url: string, form?: Record<string, string>): Promise<Res> => client(ca).send(jar, method, url, form);
 
 describe("web app sign-in and sign-out", () => {
     let tenantProc: ProcessHandle;
@@ -67,6 +27,7 @@ describe("web app sign-in and sign-out", () => {
     let base: string;
     let config: WebConfig;
     let devDir: string;
+    let store: MemoryStore;
     const secret = "test-client-secret-0123456789";
     let handler: (req: any, res: any) => void = (_q, r) => r.end();
 
@@ -87,12 +48,14 @@ describe("web app sign-in and sign-out", () => {
             REDIRECT_URI: `${base}/auth/redirect`, POST_LOGOUT_REDIRECT_URI: `${base}/`,
             API_BASE_URL: "http://127.0.0.1:9", API_SCOPES: tenant.api!.scopes.join(" "), SESSION_SECRET: "s".repeat(40), PORT: "0",
         });
-        app = createWebApp({ config, http: createHttpClient({ ca }), logger: createLogger({ level: "silent" }) });
+        store = new MemoryStore();
+        app = createWebApp({ config, http: createHttpClient({ ca }), logger: createLogger({ level: "silent" }), store });
         handler = app.handler;
     });
 
     afterAll(async () => {
-        app?.close();
+        await app?.close();
+        await store?.close();
         await new Promise((r) => server.close(r));
         await tenantProc?.stop();
         rmSync(devDir, { recursive: true, force: true });
@@ -130,7 +93,44 @@ describe("web app sign-in and sign-out", () => {
         expect(q.get("nonce")).toMatch(/^[A-Za-z0-9_-]{43}$/);
         expect(q.get("scope")!.split(" ").sort()).toEqual([...tenant.api!.scopes, "offline_access", "openid", "profile"].sort());
         expect(q.get("prompt")).toBeNull();
-        expect(r.headers["set-cookie"]).toEqual([expect.stringMatching(/^session=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=28800$/)]);
+        // Only a sealed, short-lived cookie: no session and nothing stored on the server for an anonymous visitor.
+        expect(r.headers["set-cookie"]).toEqual([expect.stringMatching(/^signin=[A-Za-z0-9_-]*\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/)]);
+        expect(store.size).toBe(0);
+        // The cookie is encrypted: none of the request's secrets can be read from it.
+        expect(String(r.headers["set-cookie"])).not.toContain(q.get("state")!);
+    });
+
+    it("refuses a callback whose sign-in cookie was altered or sealed with another secret", async () => {
+        const jar = new Jar();
+        const callback = await signInAtTenant(jar).then((x) => x.callback);
+        const cookie = jar.get(new URL(base), "signin")!;
+        const parts = cookie.split(".");
+        const flipped = parts[3]!.startsWith("A") ? "B" + parts[3]!.slice(1) : "A" + parts[3]!.slice(1);
+        const altered = new Jar();
+        altered.set(new URL(base), "signin", [...parts.slice(0, 3), flipped, parts[4]].join("."));
+        expect((await send(altered, "GET", callback)).status).toBe(400);
+        const other = createWebApp({ config: { ...config, sessionSecret: "o".repeat(40) }, http: createHttpClient({ ca }), logger: createLogger({ level: "silent" }), store: new MemoryStore() });
+        handler = other.handler;
+        try {
+            expect((await send(jar, "GET", callback)).status).toBe(400);
+        } finally {
+            handler = app.handler;
+            await other.close();
+        }
+        const ok = await send(jar, "GET", callback);
+        expect(ok.status).toBe(302);
+    });
+
+    it("keeps a few sign-ins in progress (several tabs) and completes any of them once", async () => {
+        const jar = new Jar();
+        const first = await signInAtTenant(jar, "/profile?first");
+        // The second tab: the tenant remembers the user (single sign-on) and sends the browser straight back.
+        let url = new URL((await send(jar, "GET", `${base}/auth/signin?returnTo=${encodeURIComponent("/profile?second")}`)).headers.location as string);
+        for (let i = 0; i < 10 && !url.href.startsWith(base); i++) url = new URL((await send(jar, "GET", url.href)).headers.location as string, url);
+        expect(url.href.startsWith(`${base}/auth/redirect?`)).toBe(true);
+        expect((await send(jar, "GET", first.callback)).headers.location).toBe("/profile?first");
+        expect((await send(jar, "GET", url.href)).headers.location).toBe("/profile?second");
+        expect((await send(jar, "GET", first.callback)).status).toBe(400);
     });
 
     it("asks for the sign-up page with prompt=create", async () => {
@@ -171,7 +171,7 @@ describe("web app sign-in and sign-out", () => {
         expect(otherBrowser.status).toBe(400);
     });
 
-    it.each(["//evil.com", "https://evil.com", "/\\evil.com"])("falls back to / for the return path %s", async (returnTo) => {
+    it.each(["//evil.com", "https://evil.com", "/\\evil.com", "/.//evil.com", "/%2e%2e//evil.com", "/%2E%2E/%2e%2e//evil.com"])("falls back to / for the return path %s", async (returnTo) => {
         const jar = new Jar();
         const { callback } = await signInAtTenant(jar, returnTo);
         const r = await send(jar, "GET", callback);
@@ -222,7 +222,9 @@ describe("web app sign-in and sign-out", () => {
         expect(r.headers["x-content-type-options"]).toBe("nosniff");
         expect(r.headers["strict-transport-security"]).toBeUndefined();
         const health = await send(new Jar(), "GET", `${base}/healthz`);
-        expect([health.status, health.body]).toEqual([200, `{"status":"ok"}`]);
+        expect([health.status, health.body]).toEqual([200, `{"status":"ok","store":"memory"}`]);
+        const icon = await send(new Jar(), "GET", `${base}/favicon.ico`);
+        expect([icon.status, icon.headers["content-type"]]).toEqual([200, "image/svg+xml"]);
     });
 });
 
@@ -230,7 +232,8 @@ describe("safeReturnTo", () => {
     it.each([
         ["/profile", "/profile"], ["/todos?x=1", "/todos?x=1"], ["//evil.com", "/"], ["https://evil.com", "/"], ["/\\evil.com", "/"],
         ["\\\\evil.com", "/"], ["evil.com", "/"], ["/%0d%0aSet-Cookie:x", "/%0d%0aSet-Cookie:x"], ["/a\r\nb", "/"], ["", "/"], [null, "/"],
-        ["javascript:alert(1)", "/"],
+        ["javascript:alert(1)", "/"], ["/.//evil.com", "/"], ["/%2e%2e//evil.com", "/"], ["/%2e%2e/%2e%2e//evil.com", "/"], ["/./profile", "/profile"],
+        ["/a/../todos", "/todos"],
     ])("%j -> %j", (input, expected) => {
         expect(safeReturnTo(input)).toBe(expected);
     });
@@ -263,7 +266,44 @@ describe("parseWebEnv", () => {
             authority: "https://contoso.ciamlogin.com/", clientId: "11111111-2222-3333-4444-555555555555", clientSecret: "x",
             redirectUri: "https://app.azurewebsites.net/auth/redirect", postLogoutRedirectUri: "https://app.azurewebsites.net/",
             api: undefined, knownAuthorities: ["contoso.ciamlogin.com"], sessionSecret: "k".repeat(32), port: 3000,
-            trustProxy: true, secureCookies: true, sessionTtlSeconds: 28800, logLevel: "info",
+            trustProxy: true, secureCookies: true, sessionIdleSeconds: 3600, sessionMaxSeconds: 43200, logLevel: "info",
+            store: { kind: "memory" },
         });
+    });
+
+    const minimal = {
+        AUTHORITY: "https://contoso.ciamlogin.com", CLIENT_ID: "11111111-2222-3333-4444-555555555555", CLIENT_SECRET: "x",
+        REDIRECT_URI: "https://app.azurewebsites.net/auth/redirect", POST_LOGOUT_REDIRECT_URI: "https://app.azurewebsites.net/",
+        SESSION_SECRET: "k".repeat(32),
+    };
+
+    it("refuses CLIENT_SECRET and SESSION_SECRET that are still unresolved Key Vault references, naming each", () => {
+        const ref = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/web-client-secret/0123)";
+        let message = "";
+        try {
+            parseWebEnv({ ...minimal, CLIENT_SECRET: ref, SESSION_SECRET: ref.replace("web-client", "session").padEnd(40, "x") });
+        } catch (e) {
+            message = (e as Error).message;
+        }
+        expect(message).toMatch(/^Invalid configuration \(2 problems\):/);
+        expect(message).toContain("  - CLIENT_SECRET is an unresolved Key Vault reference (App Service could not read the secret");
+        expect(message).toContain("  - SESSION_SECRET is an unresolved Key Vault reference");
+        expect(message).not.toContain("vault.azure.net");
+        expect(() => parseWebEnv({ ...minimal, CLIENT_SECRET: " @microsoft.keyvault(VaultName=kv;SecretName=x)" })).toThrow("CLIENT_SECRET is an unresolved Key Vault reference");
+    });
+
+    it("reads REDIS_URL and REDIS_AUTH, and the session lifetimes", () => {
+        expect(parseWebEnv({ ...minimal, REDIS_URL: "redis://localhost:6379" }).store).toEqual({ kind: "redis", url: "redis://localhost:6379", auth: "url" });
+        expect(parseWebEnv({ ...minimal, REDIS_URL: "rediss://cache.westeurope.redis.azure.net:10000", REDIS_AUTH: "entra" }).store)
+            .toEqual({ kind: "redis", url: "rediss://cache.westeurope.redis.azure.net:10000", auth: "entra" });
+        const c = parseWebEnv({ ...minimal, SESSION_IDLE_MINUTES: "15", SESSION_MAX_HOURS: "2" });
+        expect([c.sessionIdleSeconds, c.sessionMaxSeconds]).toEqual([900, 7200]);
+        expect(() => parseWebEnv({ ...minimal, REDIS_URL: "http://localhost:6379" })).toThrow("REDIS_URL must start with redis:// or rediss://");
+        expect(() => parseWebEnv({ ...minimal, REDIS_URL: "redis://cache:6380", REDIS_AUTH: "entra" })).toThrow("REDIS_URL must use rediss:// (TLS) when REDIS_AUTH is entra");
+        expect(() => parseWebEnv({ ...minimal, REDIS_URL: "rediss://u:p@cache:6380", REDIS_AUTH: "entra" })).toThrow("must not carry a user name or password when REDIS_AUTH is entra");
+        expect(() => parseWebEnv({ ...minimal, REDIS_AUTH: "entra" })).toThrow("REDIS_AUTH is set but REDIS_URL is not");
+        expect(() => parseWebEnv({ ...minimal, REDIS_URL: "redis://x:6379", REDIS_AUTH: "key" })).toThrow("REDIS_AUTH must be one of entra");
+        expect(() => parseWebEnv({ ...minimal, SESSION_IDLE_MINUTES: "0" })).toThrow("SESSION_IDLE_MINUTES must be a whole number from 1 to 1440");
+        expect(() => parseWebEnv({ ...minimal, SESSION_IDLE_MINUTES: "180", SESSION_MAX_HOURS: "2" })).toThrow("SESSION_IDLE_MINUTES must not be longer than SESSION_MAX_HOURS");
     });
 });

@@ -20,6 +20,12 @@ export interface LocalStack {
     readonly tenant: TenantInfo;
     readonly daemonClientSecret: string;
     readonly processes: ProcessHandle[];
+    /** The web instances: one named `web` on webPort, or `web-1`..`web-N` on free ports behind the proxy on webPort. */
+    readonly webs: readonly { readonly name: string; readonly port: number }[];
+    /** Kills a web instance at once (SIGKILL). */
+    killWeb(name: string): Promise<void>;
+    /** Starts a web instance again on its port. */
+    startWeb(name: string): Promise<ProcessHandle>;
     stop(): Promise<void>;
 }
 
@@ -31,5 +37,13 @@ export function startLocalStack(options: {
     node?: string;
     onLine?: (line: string, name: string) => void;
     extraEnv?: NodeJS.ProcessEnv;
+    /** Web processes (default 1); more than one needs `redisUrl`. */
+    instances?: number;
+    /** REDIS_URL of the web processes (shared sessions). */
+    redisUrl?: string;
+    /** Called with one line per request the round-robin proxy forwards (instances > 1). */
+    onProxyRequest?: (line: string) => void;
+    /** Stack file the stand-in tenant reads (default Pulumi.dev.yaml). */
+    stackFile?: string;
 }): Promise<LocalStack>;
 export const ROOT: string;

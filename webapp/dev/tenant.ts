@@ -15,7 +15,9 @@
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { generateKeyPairSync, randomBytes, randomUUID, scryptSync, timingSafeEqual } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { ensureDevCertificates } from "./certs";
 import { logoutPage, messagePage, signInPage, signUpPage, layout, esc } from "./pages";
 import type { LocalTenantSettings } from "./stackConfig";
@@ -121,9 +123,25 @@ export async function startStandInTenant(options: StandInTenantOptions): Promise
     const users = new Map<string, User>();
     const mount = `/${settings.tenantId}/v2.0`;
 
+    // Users (and so their oid, which owns their to-dos) survive a restart: kept in <certDir>/users.json, passwords
+    // as scrypt hashes. A file that cannot be read starts an empty directory (and is replaced on the next sign-up).
+    const usersFile = join(options.certDir, "users.json");
+    try {
+        const saved = JSON.parse(readFileSync(usersFile, "utf8")) as { oid: string; email: string; salt: string; hash: string; attributes: User["attributes"] }[];
+        for (const u of saved) users.set(u.email, { ...u, salt: Buffer.from(u.salt, "hex"), hash: Buffer.from(u.hash, "hex") });
+    } catch {
+        // no file yet
+    }
+    const saveUsers = () => {
+        const list = [...users.values()].map((u) => ({ ...u, salt: u.salt.toString("hex"), hash: u.hash.toString("hex") }));
+        writeFileSync(usersFile, JSON.stringify(list, null, 1), { mode: 0o600 });
+    };
+
     const addUser = (email: string, password: string, attributes: User["attributes"]): User => {
-        const user: User = { oid: randomUUID(), email: email.toLowerCase(), ...hashPassword(password), attributes };
+        const existing = users.get(email.toLowerCase());
+        const user: User = { oid: existing?.oid ?? randomUUID(), email: email.toLowerCase(), ...hashPassword(password), attributes };
         users.set(user.email, user);
+        saveUsers();
         return user;
     };
     addUser(options.demoUser.email, options.demoUser.password, { ...options.demoUser.attributes });
@@ -388,6 +406,12 @@ export async function startStandInTenant(options: StandInTenantOptions): Promise
             (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
             req.url = req.url!.slice(mount.length) || "/";
             callback(req, res);
+            return;
+        }
+        if (url.pathname === "/favicon.ico") {
+            // Browsers ask for it on every tenant page: an empty answer instead of a 404 in the console.
+            res.writeHead(204, { "Cache-Control": "public, max-age=86400" });
+            res.end();
             return;
         }
         send(res, 404, messagePage("Not found", "There is no such page."));

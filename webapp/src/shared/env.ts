@@ -12,6 +12,14 @@ export class EnvError extends Error {
     }
 }
 
+/**
+ * App Service passes an app setting's literal text when it cannot resolve a Key Vault reference (identity without
+ * access yet, secret missing): https://learn.microsoft.com/azure/app-service/app-service-key-vault-references
+ * ("If a reference isn't resolved properly, the reference string is used instead"). Such a value is never usable, and
+ * as a session secret it would be public: every variable that reads like one is refused.
+ */
+export const UNRESOLVED_KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -35,6 +43,13 @@ export class EnvReader {
         const value = raw === undefined ? "" : raw.trim();
         if (value === "") {
             if (required) this.problems.push(`${name} is required but not set`);
+            return undefined;
+        }
+        if (UNRESOLVED_KEY_VAULT_REFERENCE.test(value)) {
+            this.problems.push(
+                `${name} is an unresolved Key Vault reference (App Service could not read the secret: check that the site's ` +
+                    "managed identity may read it and that the secret exists; the site reads it again when it restarts)",
+            );
             return undefined;
         }
         return value;
@@ -83,6 +98,17 @@ export class EnvReader {
         if (value === undefined) return fallback;
         if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
             this.problems.push(`${name} must be a port number between 0 and 65535`);
+            return fallback;
+        }
+        return Number(value);
+    }
+
+    /** A whole number from `min` to `max`; `fallback` when unset. */
+    integer(name: string, fallback: number, min: number, max: number): number {
+        const value = this.string(name, false);
+        if (value === undefined) return fallback;
+        if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
+            this.problems.push(`${name} must be a whole number from ${min} to ${max}`);
             return fallback;
         }
         return Number(value);

@@ -5,7 +5,7 @@ import type { Logger } from "./log";
  * Listens on `port` and stops gracefully on SIGTERM (App Service) and SIGINT (Ctrl-C): stop accepting, let
  * requests in flight finish (at most 5 s), run `onClose`, exit 0. A port that cannot be bound exits 1.
  */
-export function serve(server: Server, opts: { port: number; log: Logger; onListening: (port: number) => void; onClose?: () => void }): void {
+export function serve(server: Server, opts: { port: number; log: Logger; onListening: (port: number) => void; onClose?: () => void | Promise<void> }): void {
     const { log } = opts;
     server.on("error", (e) => {
         log.error("cannot listen", { port: opts.port, error: e });
@@ -21,8 +21,10 @@ export function serve(server: Server, opts: { port: number; log: Logger; onListe
         stopping = true;
         log.info("stopping", { signal });
         server.close(() => {
-            opts.onClose?.();
-            process.exit(0);
+            Promise.resolve()
+                .then(() => opts.onClose?.())
+                .catch((e: unknown) => log.warn("closing failed", { error: e }))
+                .finally(() => process.exit(0));
         });
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 5_000).unref();

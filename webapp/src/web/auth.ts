@@ -2,13 +2,17 @@
  * Sign-in with MSAL Node (ConfidentialClientApplication, authorization code + PKCE). MSAL is loaded on the first
  * sign-in (a `require` inside a function), so serving the home page never evaluates it: that keeps cold start short.
  *
- * Each call builds a client over one session's serialized token cache: tokens of different users never share a
- * cache. The tenant's OpenID metadata is read once and handed to MSAL, so MSAL makes no discovery calls.
+ * Each call that touches tokens builds a client over one user's partition of the token caches (tokenCache.ts, MSAL's
+ * DistributedCachePlugin): tokens of different users never share a cache. Building the authorize URL needs no cache,
+ * so one client without a cache serves every sign-in start. The tenant's OpenID metadata is read once and handed to
+ * MSAL, so MSAL makes no discovery calls.
  */
-import type { AccountInfo, AuthenticationResult, ConfidentialClientApplication, ICachePlugin, INetworkModule, NetworkResponse } from "@azure/msal-node";
+import type { AccountInfo, AuthenticationResult, ConfidentialClientApplication, INetworkModule, NetworkResponse } from "@azure/msal-node";
 import type { Logger } from "../shared/log";
 import type { WebConfig } from "./config";
 import type { HttpClient } from "./http";
+import { StoreUnavailableError } from "./store/types";
+import type { TokenCaches } from "./tokenCache";
 
 type Msal = typeof import("@azure/msal-node");
 let msalModule: Msal | undefined;
@@ -25,11 +29,6 @@ export interface TenantMetadata {
     readonly end_session_endpoint: string;
     readonly jwks_uri: string;
     readonly [key: string]: unknown;
-}
-
-/** Holds one session's serialized token cache while a client uses it. */
-export interface CacheHolder {
-    tokenCache?: string;
 }
 
 /** Raised for problems reported by the tenant or MSAL; `code` is safe to show (no token, no secret). */
@@ -57,8 +56,9 @@ export function metadataUrl(authority: string): string {
 export class Auth {
     private metadataPromise?: Promise<TenantMetadata>;
     private readonly network: INetworkModule;
+    private urlClient?: Promise<ConfidentialClientApplication>;
 
-    constructor(private readonly config: WebConfig, private readonly http: HttpClient, private readonly log: Logger) {
+    constructor(private readonly config: WebConfig, private readonly http: HttpClient, private readonly log: Logger, private readonly caches: TokenCaches) {
         this.network = {
             sendGetRequestAsync: <T>(url: string, options?: { headers?: Record<string, string> }) => this.networkCall<T>("GET", url, options),
             sendPostRequestAsync: <T>(url: string, options?: { headers?: Record<string, string>; body?: string }) => this.networkCall<T>("POST", url, options),
@@ -92,18 +92,14 @@ export class Auth {
         return this.metadataPromise;
     }
 
-    /** A confidential client whose token cache is `holder.tokenCache` (read before and written after each use). */
-    async client(holder: CacheHolder): Promise<ConfidentialClientApplication> {
+    /**
+     * A confidential client over the token-cache partition of `homeAccountId` (undefined: a sign-in being completed),
+     * or without a persistent cache (`partition` false: only for authorize URLs).
+     */
+    async client(partition: string | undefined | false): Promise<ConfidentialClientApplication> {
         const metadata = await this.metadata();
-        const { ConfidentialClientApplication, LogLevel } = msal();
-        const cachePlugin: ICachePlugin = {
-            beforeCacheAccess: async (ctx) => {
-                if (holder.tokenCache !== undefined) ctx.tokenCache.deserialize(holder.tokenCache);
-            },
-            afterCacheAccess: async (ctx) => {
-                if (ctx.cacheHasChanged) holder.tokenCache = ctx.tokenCache.serialize();
-            },
-        };
+        const { ConfidentialClientApplication, DistributedCachePlugin, LogLevel } = msal();
+        const cachePlugin = partition === false ? undefined : new DistributedCachePlugin(this.caches.cacheClient, this.caches.partition(partition));
         const known = new Set(this.config.knownAuthorities);
         known.add(new URL(metadata.issuer).host);
         return new ConfidentialClientApplication({
@@ -114,7 +110,7 @@ export class Auth {
                 knownAuthorities: [...known],
                 authorityMetadata: JSON.stringify(metadata),
             },
-            cache: { cachePlugin },
+            cache: cachePlugin ? { cachePlugin } : {},
             system: {
                 networkClient: this.network,
                 loggerOptions: {
@@ -129,8 +125,10 @@ export class Auth {
     }
 
     /** The URL of the tenant's authorize endpoint for a new sign-in (or sign-up, with `prompt=create`). */
-    async authorizeUrl(holder: CacheHolder, p: { state: string; nonce: string; codeChallenge: string; signUp: boolean }): Promise<string> {
-        const cca = await this.client(holder);
+    async authorizeUrl(p: { state: string; nonce: string; codeChallenge: string; signUp: boolean }): Promise<string> {
+        this.urlClient ??= this.client(false);
+        this.urlClient.catch(() => { this.urlClient = undefined; });
+        const cca = await this.urlClient;
         return cca.getAuthCodeUrl({
             scopes: this.signInScopes(),
             redirectUri: this.config.redirectUri,
@@ -144,8 +142,8 @@ export class Auth {
     }
 
     /** Redeems an authorization code; MSAL checks state and nonce, the tenant checks the PKCE verifier. */
-    async redeem(holder: CacheHolder, p: { code: string; state: string; nonce: string; codeVerifier: string }): Promise<AuthenticationResult> {
-        const cca = await this.client(holder);
+    async redeem(p: { code: string; state: string; nonce: string; codeVerifier: string }): Promise<AuthenticationResult> {
+        const cca = await this.client(undefined);
         try {
             return await cca.acquireTokenByCode(
                 { code: p.code, scopes: this.signInScopes(), redirectUri: this.config.redirectUri, codeVerifier: p.codeVerifier, state: p.state, nonce: p.nonce },
@@ -157,10 +155,15 @@ export class Auth {
     }
 
     /** An access token for the API from this user's cache (refreshed with the refresh token when needed). */
-    async apiToken(holder: CacheHolder, homeAccountId: string): Promise<string> {
+    async apiToken(homeAccountId: string): Promise<string> {
         const scopes = this.config.api?.scopes ?? [];
-        const cca = await this.client(holder);
-        const account: AccountInfo | null = await cca.getTokenCache().getAccountByHomeId(homeAccountId);
+        const cca = await this.client(homeAccountId);
+        let account: AccountInfo | null;
+        try {
+            account = await cca.getTokenCache().getAccountByHomeId(homeAccountId);
+        } catch (e) {
+            throw toSignInError(e);
+        }
         if (account === null) throw new SignInError("no_account", "The session has no account; sign in again.", true);
         try {
             const result = await cca.acquireTokenSilent({ account, scopes: [...scopes] });
@@ -175,7 +178,8 @@ export class Auth {
     }
 }
 
-function toSignInError(e: unknown): SignInError {
+function toSignInError(e: unknown): SignInError | StoreUnavailableError {
+    if (e instanceof StoreUnavailableError) return e;
     const { InteractionRequiredAuthError, AuthError } = msal();
     if (e instanceof InteractionRequiredAuthError) return new SignInError(e.errorCode || "interaction_required", "Sign in again to continue.", true);
     if (e instanceof AuthError) {

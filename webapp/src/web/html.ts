@@ -1,6 +1,9 @@
 /** The web app's pages: plain HTML, one small stylesheet served by the app itself, no scripts, no remote assets. */
 import type { SignedInUser } from "./session";
 
+/** The site's icon (also answered at /favicon.ico, which browsers ask for on their own). */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#243a5e"/><path d="M9 22V10h14v3H13v2h8v3h-8v1h10v3z" fill="#fff"/></svg>`;
+
 export function esc(value: unknown): string {
     return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
@@ -12,7 +15,7 @@ main{max-width:760px;margin:32px auto;padding:0 24px}table{border-collapse:colla
 th,td{text-align:left;border-bottom:1px solid #ddd;padding:6px 8px;vertical-align:top;word-break:break-all}th{width:30%}
 button,.button{background:#0067b8;color:#fff;border:0;padding:8px 18px;font-size:1rem;cursor:pointer;text-decoration:none;display:inline-block}
 .link{background:none;color:#fff;padding:0;text-decoration:underline;font-size:1rem}.danger{background:#a4262c}
-input[type=text]{padding:7px;font-size:1rem;width:60%}ul.todos{padding:0;list-style:none}ul.todos li{display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ddd;padding:6px 0}
+label{font-weight:600;margin-right:6px}input[type=text]{padding:7px;font-size:1rem;width:55%}ul.todos{padding:0;list-style:none}ul.todos li{display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ddd;padding:6px 0}
 ul.todos form{margin:0}.notice{background:#fff4ce;border-left:4px solid #8a6d00;padding:10px 14px}.error{background:#fde7e9;border-left:4px solid #a80000;padding:10px 14px}`;
 
 export interface PageContext {
@@ -27,7 +30,7 @@ export function page(title: string, body: string, ctx: PageContext): string {
 <form method="post" action="/auth/signout"><input type="hidden" name="csrf" value="${esc(ctx.csrf)}"><button class="link" type="submit" id="sign-out">Sign out</button></form>`
         : `<a href="/auth/signin" id="sign-in">Sign in</a><a href="/auth/signup" id="sign-up">Sign up</a>`;
     return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title><link rel="stylesheet" href="/static/site.css"></head>
+<title>${esc(title)}</title><link rel="icon" href="/static/icon.svg" type="image/svg+xml"><link rel="stylesheet" href="/static/site.css"></head>
 <body><header><a class="brand" href="/">Entra External ID sample</a>${nav}</header><main>${body}</main></body></html>`;
 }
 
@@ -63,7 +66,7 @@ export function todosPage(ctx: PageContext & { user: SignedInUser }, items: read
 <form method="post" action="/todos/delete"><input type="hidden" name="csrf" value="${esc(ctx.csrf)}"><input type="hidden" name="id" value="${esc(t.id)}"><button class="danger" type="submit" aria-label="Delete ${esc(t.description)}">Delete</button></form></li>`).join("")}</ul>`;
     return page("To-do list", `<h1>To-do list</h1>${error ? `<p class="error" role="alert">${esc(error)}</p>` : ""}
 <form method="post" action="/todos"><input type="hidden" name="csrf" value="${esc(ctx.csrf)}">
-<input type="text" name="description" id="description" maxlength="500" required aria-label="New to-do"> <button type="submit" id="add">Add</button></form>${list}`, ctx);
+<label for="description">New to-do</label> <input type="text" name="description" id="description" maxlength="500" required> <button type="submit" id="add">Add</button></form>${list}`, ctx);
 }
 
 export function messagePage(title: string, message: string, ctx: PageContext, extra = ""): string {

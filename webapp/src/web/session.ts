@@ -1,18 +1,16 @@
 /**
- * Sessions: a signed cookie (HMAC-SHA256 with SESSION_SECRET) carries a random session id; the data lives in this
- * process's memory with an idle expiry. One instance only: running several instances needs a shared store.
+ * Signed-in sessions. A session exists only after a successful sign-in (sign-ins in progress live in a sealed
+ * cookie, see signInCookie.ts). The cookie carries a random id, the session's absolute deadline and an HMAC of both;
+ * the record (user, CSRF token) lives in the store (memory or Redis) under a hash of the id, sealed with a key from
+ * SESSION_SECRET. A session ends after `idleMs` without a request or at its absolute deadline, whichever comes
+ * first; every response to a signed-in request moves the store's expiry and the cookie's Max-Age to the same instant.
+ * A store that cannot be reached raises StoreUnavailableError: never treated as "signed out".
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-
-/** A sign-in in progress, keyed by its `state`. */
-export interface PendingSignIn {
-    readonly state: string;
-    readonly nonce: string;
-    readonly codeVerifier: string;
-    readonly returnTo: string;
-    readonly expires: number;
-}
+import { readCookie, setCookie } from "./cookies";
+import type { Sealer } from "./seal";
+import type { KeyValueStore } from "./store/types";
 
 export interface SignedInUser {
     readonly homeAccountId: string;
@@ -22,153 +20,113 @@ export interface SignedInUser {
     readonly claims: Readonly<Record<string, unknown>>;
 }
 
-export interface SessionData {
+export interface SessionRecord {
+    readonly user: SignedInUser;
     /** Per-session CSRF token for every form that changes state. */
     readonly csrf: string;
-    pending: PendingSignIn[];
-    user?: SignedInUser;
-    /** This user's serialized MSAL token cache (never shared between sessions). */
-    tokenCache?: string;
+    /** Milliseconds since the epoch: the session ends then whatever the activity. */
+    readonly absoluteExpires: number;
 }
 
 export interface Session {
     readonly id: string;
-    expires: number;
-    data: SessionData;
+    readonly record: SessionRecord;
 }
 
-const MAX_PENDING = 5;
-
-export interface SessionStoreOptions {
-    readonly secret: string;
-    readonly ttlSeconds: number;
+export interface SessionOptions {
+    readonly store: KeyValueStore;
+    readonly sealer: Sealer;
+    readonly idleMs: number;
+    readonly absoluteMs: number;
     readonly secureCookies: boolean;
-    /** Largest number of sessions kept; the least recently used go first. Default 50 000. */
-    readonly maxSessions?: number;
     readonly now?: () => number;
 }
 
-export class SessionStore {
-    readonly cookieName: string;
-    private readonly sessions = new Map<string, Session>();
-    private readonly now: () => number;
-    private readonly sweeper: NodeJS.Timeout;
+const ID = /^[A-Za-z0-9_-]{43}$/;
 
-    constructor(private readonly options: SessionStoreOptions) {
+export class Sessions {
+    readonly cookieName: string;
+    private readonly now: () => number;
+
+    constructor(private readonly options: SessionOptions) {
         this.cookieName = options.secureCookies ? "__Host-session" : "session";
         this.now = options.now ?? Date.now;
-        this.sweeper = setInterval(() => this.sweep(), 60_000);
-        this.sweeper.unref();
     }
 
-    private sign(id: string): string {
-        return createHmac("sha256", this.options.secret).update(id).digest("base64url");
+    /** The store key of a session id: a hash, so reading the store does not reveal usable cookies. */
+    static storeKey(id: string): string {
+        return `sess:${createHash("sha256").update(id).digest("base64url")}`;
     }
 
-    /** The session id in a cookie value, if its signature is right. */
-    unsign(value: string): string | undefined {
-        const dot = value.lastIndexOf(".");
-        if (dot <= 0) return undefined;
-        const id = value.slice(0, dot);
-        const given = Buffer.from(value.slice(dot + 1));
-        const expected = Buffer.from(this.sign(id));
-        return given.length === expected.length && timingSafeEqual(given, expected) ? id : undefined;
+    private cookieValue(id: string, absoluteExpires: number): string {
+        const payload = `${id}.${absoluteExpires.toString(36)}`;
+        return `${payload}.${this.options.sealer.mac(payload)}`;
     }
 
-    /** The live session named by the request's cookie, refreshed; undefined when none. */
-    get(req: IncomingMessage): Session | undefined {
+    /** The id and deadline in a cookie value, if its MAC is right. */
+    private parse(value: string): { id: string; absoluteExpires: number } | undefined {
+        const parts = value.split(".");
+        if (parts.length !== 3 || !ID.test(parts[0]!) || !/^[0-9a-z]{1,12}$/.test(parts[1]!)) return undefined;
+        if (!safeEqual(parts[2]!, this.options.sealer.mac(`${parts[0]}.${parts[1]}`))) return undefined;
+        return { id: parts[0]!, absoluteExpires: parseInt(parts[1]!, 36) };
+    }
+
+    /** True when the request carries a session cookie (valid or not): such a visitor may be signed in. */
+    hasCookie(req: IncomingMessage): boolean {
+        return readCookie(req.headers.cookie, this.cookieName) !== undefined;
+    }
+
+    /**
+     * The live session named by the request's cookie; its idle expiry (store and cookie, when `res` is given) moves
+     * forward. Undefined when there is none, or it has ended (its cookie is then deleted).
+     * @throws StoreUnavailableError when the store cannot be reached.
+     */
+    async get(req: IncomingMessage, res?: ServerResponse): Promise<Session | undefined> {
         const raw = readCookie(req.headers.cookie, this.cookieName);
-        const id = raw === undefined ? undefined : this.unsign(raw);
-        if (id === undefined) return undefined;
-        const session = this.sessions.get(id);
-        if (session === undefined) return undefined;
-        if (session.expires <= this.now()) {
-            this.sessions.delete(id);
+        if (raw === undefined || raw === "") return undefined;
+        const parsed = this.parse(raw);
+        const now = this.now();
+        if (parsed === undefined || parsed.absoluteExpires <= now) {
+            if (res) this.clearCookie(res);
             return undefined;
         }
-        session.expires = this.now() + this.options.ttlSeconds * 1000;
-        this.sessions.delete(id);
-        this.sessions.set(id, session);
-        return session;
+        const ttl = Math.min(this.options.idleMs, parsed.absoluteExpires - now);
+        const key = Sessions.storeKey(parsed.id);
+        const sealed = await this.options.store.getAndTouch(key, ttl);
+        const record = sealed === undefined ? undefined : await this.options.sealer.open<SessionRecord>("session", key, sealed);
+        if (record === undefined || record.absoluteExpires !== parsed.absoluteExpires) {
+            if (res) this.clearCookie(res);
+            return undefined;
+        }
+        if (res) setCookie(res, this.cookieName, raw, ttl / 1000, this.options.secureCookies);
+        return { id: parsed.id, record };
     }
 
-    /** A new session carrying `data` (or empty), with its cookie set on `res`. */
-    create(res: ServerResponse, data?: Omit<SessionData, "csrf">): Session {
+    /** A new session for `user` (new id and CSRF token: no session fixation), with its cookie set on `res`. */
+    async create(res: ServerResponse, user: SignedInUser): Promise<Session> {
         const id = randomBytes(32).toString("base64url");
-        const session: Session = {
-            id,
-            expires: this.now() + this.options.ttlSeconds * 1000,
-            data: { pending: [], ...data, csrf: randomBytes(32).toString("base64url") },
-        };
-        this.sessions.set(id, session);
-        const max = this.options.maxSessions ?? 50_000;
-        while (this.sessions.size > max) this.sessions.delete(this.sessions.keys().next().value!);
-        this.setCookie(res, `${id}.${this.sign(id)}`, this.options.ttlSeconds);
-        return session;
-    }
-
-    getOrCreate(req: IncomingMessage, res: ServerResponse): Session {
-        return this.get(req) ?? this.create(res);
-    }
-
-    /** Ends `session` and starts a new one with a new id and CSRF token (after sign-in: no session fixation). */
-    regenerate(session: Session, res: ServerResponse, data: Omit<SessionData, "csrf">): Session {
-        this.sessions.delete(session.id);
-        return this.create(res, data);
-    }
-
-    destroy(session: Session | undefined, res: ServerResponse): void {
-        if (session) this.sessions.delete(session.id);
-        this.setCookie(res, "", 0);
-    }
-
-    get size(): number {
-        return this.sessions.size;
-    }
-
-    close(): void {
-        clearInterval(this.sweeper);
-        this.sessions.clear();
-    }
-
-    private sweep(): void {
         const now = this.now();
-        for (const [id, s] of this.sessions) if (s.expires <= now) this.sessions.delete(id);
+        const record: SessionRecord = { user, csrf: randomBytes(32).toString("base64url"), absoluteExpires: now + this.options.absoluteMs };
+        const key = Sessions.storeKey(id);
+        const ttl = Math.min(this.options.idleMs, this.options.absoluteMs);
+        await this.options.store.set(key, await this.options.sealer.seal("session", key, record), ttl);
+        setCookie(res, this.cookieName, this.cookieValue(id, record.absoluteExpires), ttl / 1000, this.options.secureCookies);
+        return { id, record };
     }
 
-    private setCookie(res: ServerResponse, value: string, maxAge: number): void {
-        const parts = [`${this.cookieName}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAge}`];
-        if (this.options.secureCookies) parts.push("Secure");
-        const existing = res.getHeader("Set-Cookie");
-        const list = Array.isArray(existing) ? existing : existing === undefined ? [] : [String(existing)];
-        res.setHeader("Set-Cookie", [...list.filter((c) => !c.startsWith(`${this.cookieName}=`)), parts.join("; ")]);
+    /** Ends `session` (if any) in the store and deletes its cookie. */
+    async destroy(session: Session | undefined, res: ServerResponse): Promise<void> {
+        if (session !== undefined) await this.options.store.delete(Sessions.storeKey(session.id));
+        this.clearCookie(res);
     }
-}
 
-/** Remembers a sign-in in progress (at most a few per session; expired ones are dropped). */
-export function addPending(session: Session, pending: PendingSignIn, now: number): void {
-    session.data.pending = [...session.data.pending.filter((p) => p.expires > now), pending].slice(-MAX_PENDING);
-}
-
-/** Removes and returns the sign-in in progress with this `state`: each can be completed once. */
-export function takePending(session: Session | undefined, state: string, now: number): PendingSignIn | undefined {
-    if (session === undefined || state === "") return undefined;
-    const found = session.data.pending.find((p) => safeEqual(p.state, state));
-    session.data.pending = session.data.pending.filter((p) => p !== found && p.expires > now);
-    return found !== undefined && found.expires > now ? found : undefined;
+    clearCookie(res: ServerResponse): void {
+        setCookie(res, this.cookieName, "", 0, this.options.secureCookies);
+    }
 }
 
 export function safeEqual(a: string, b: string): boolean {
     const x = Buffer.from(a);
     const y = Buffer.from(b);
     return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export function readCookie(header: string | undefined, name: string): string | undefined {
-    if (!header) return undefined;
-    for (const part of header.split(";")) {
-        const eq = part.indexOf("=");
-        if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-    }
-    return undefined;
 }

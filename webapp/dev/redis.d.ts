@@ -1,0 +1,12 @@
+import type { ProcessHandle } from "./processes";
+
+export interface LocalRedis {
+    readonly port: number;
+    /** `redis://127.0.0.1:<port>` */
+    readonly url: string;
+    readonly dir: string;
+    readonly handle: ProcessHandle;
+    stop(): Promise<void>;
+}
+export function startRedis(o: { dir: string; port?: number; onLine?: (line: string, name: string) => void }): Promise<LocalRedis>;
+export function redisServerPath(): string;

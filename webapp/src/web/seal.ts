@@ -1,0 +1,56 @@
+/**
+ * Authenticated encryption for what the web app keeps outside its own memory: the sign-in-in-progress cookie, the
+ * session records and the per-user MSAL token caches. jose's compact JWE (`dir` + `A256GCM`) does the encryption;
+ * each purpose has its own 256-bit key derived from SESSION_SECRET with HKDF-SHA256 (node:crypto), so a value sealed
+ * for one purpose never opens as another. `binding` ties a value to where it is kept (a storage key, a cookie name):
+ * a value copied to another key does not open there.
+ */
+import { createHmac, hkdfSync } from "node:crypto";
+import { CompactEncrypt, compactDecrypt } from "jose";
+
+export type SealPurpose = "sign-in" | "session" | "token-cache";
+
+const SALT = "entra-external-id-sample/web/v1";
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A 32-byte key for `label`, derived from `secret` with HKDF-SHA256. */
+export function deriveKey(secret: string, label: string): Uint8Array {
+    return new Uint8Array(hkdfSync("sha256", secret, SALT, label, 32));
+}
+
+export class Sealer {
+    private readonly keys: Record<SealPurpose, Uint8Array>;
+    private readonly macKey: Uint8Array;
+
+    constructor(secret: string) {
+        this.keys = {
+            "sign-in": deriveKey(secret, "sign-in cookie"),
+            session: deriveKey(secret, "session record"),
+            "token-cache": deriveKey(secret, "token cache"),
+        };
+        this.macKey = deriveKey(secret, "session cookie mac");
+    }
+
+    async seal(purpose: SealPurpose, binding: string, value: unknown): Promise<string> {
+        const payload = encoder.encode(JSON.stringify({ p: purpose, b: binding, v: value }));
+        return new CompactEncrypt(payload).setProtectedHeader({ alg: "dir", enc: "A256GCM" }).encrypt(this.keys[purpose]);
+    }
+
+    /** The value sealed for `purpose` and `binding`; undefined when `jwe` is malformed, altered, or sealed for another. */
+    async open<T>(purpose: SealPurpose, binding: string, jwe: string): Promise<T | undefined> {
+        if (jwe.length > 64 * 1024 || jwe.split(".").length !== 5) return undefined;
+        try {
+            const { plaintext } = await compactDecrypt(jwe, this.keys[purpose], { keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256GCM"] });
+            const parsed = JSON.parse(decoder.decode(plaintext)) as { p?: unknown; b?: unknown; v?: T };
+            return parsed.p === purpose && parsed.b === binding ? parsed.v : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+
+    /** HMAC-SHA256 (base64url) of `data` with a key of its own, for the session cookie's signature. */
+    mac(data: string): string {
+        return createHmac("sha256", this.macKey).update(data).digest("base64url");
+    }
+}
