@@ -59,7 +59,7 @@ export interface RecordedRequest {
 }
 
 export type Fault =
-    | { kind: "status"; status: number; retryAfter?: string; method?: string; path?: RegExp; times: number }
+    | { kind: "status"; status: number; retryAfter?: string; message?: string; method?: string; path?: RegExp; times: number }
     /** The connection is dropped before the request is processed. */
     | { kind: "reset"; method?: string; path?: RegExp; times: number }
     /** The request is processed, then the connection is dropped before the answer. */
@@ -81,6 +81,14 @@ const IDPS: Record<string, Record<string, unknown>> = {
     "Google-OAUTH": { "@odata.type": "#microsoft.graph.socialIdentityProvider", id: "Google-OAUTH", displayName: "Google", identityProviderType: "Google", clientId: "google-client-id", clientSecret: "******" },
 };
 
+/** Endpoints of other Graph areas served by the same tenant (test/signInExperience/standIn*.ts), asked in turn. */
+export interface StandInExtension {
+    /** Undefined when the path is not one of its own; else contract problems (answered 400) or its answer. */
+    handle(req: { method: string; path: string; query: URLSearchParams; body: unknown; contentType: string }): { problems: string[]; answer?: [number, unknown, Record<string, string>?] } | undefined;
+    /** An identity provider it has configured in the tenant, by Graph id (what a flow may list). */
+    identityProvider?(id: string): Record<string, unknown> | undefined;
+}
+
 class HttpError extends Error {
     constructor(readonly status: number, readonly code: string, message: string) {
         super(message);
@@ -92,8 +100,11 @@ export class GraphStandIn {
     url = "";
     /** Virtual time in ms. */
     clock = 0;
-    /** The bearer token requests must carry. */
+    /** The bearer token requests must carry (see also issueToken / revoke). */
     readonly token = `standin-${randomBytes(12).toString("hex")}`;
+    /** Tokens Graph accepts; a revoked one is answered 401 with a claims challenge (continuous access evaluation). */
+    private readonly accepted = new Set<string>([this.token]);
+    private readonly revoked = new Set<string>();
     /** When true every request is answered 401 (an expired token). */
     expiredToken = false;
     /** Replication delays (virtual ms) applied to new flows and custom attributes. */
@@ -106,6 +117,7 @@ export class GraphStandIn {
     readonly attributes = new Map<string, StoredAttribute>();
     /** Applications known to the tenant: appId → virtual time their service principal becomes visible. */
     readonly apps = new Map<string, number>();
+    readonly extensions: StandInExtension[] = [];
     private readonly faults: Fault[] = [];
     private server?: Server;
     private readonly sockets = new Set<Socket>();
@@ -131,6 +143,19 @@ export class GraphStandIn {
     async close(): Promise<void> {
         for (const s of this.sockets) s.destroy();
         await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    }
+
+    /** A further valid token (e.g. what the credential hands out after a renewal). */
+    issueToken(): string {
+        const t = `standin-${randomBytes(12).toString("hex")}`;
+        this.accepted.add(t);
+        return t;
+    }
+
+    /** From now on `token` is answered 401 with a claims challenge. */
+    revoke(token: string): void {
+        this.accepted.delete(token);
+        this.revoked.add(token);
     }
 
     inject(fault: Fault): void {
@@ -159,8 +184,9 @@ export class GraphStandIn {
             .replace(/includeApplications\/[0-9a-f-]{36}/g, "includeApplications/{appId}");
     }
 
+    /** Flows with this name; names are compared without regard to case, as Graph's uniqueness rule does. */
     flowByName(name: string): StoredFlow[] {
-        return [...this.flows.values()].filter((f) => f.displayName === name);
+        return [...this.flows.values()].filter((f) => f.displayName.toLowerCase() === name.toLowerCase());
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -182,15 +208,19 @@ export class GraphStandIn {
         let body: unknown;
         const rec: RecordedRequest = { method, path: url.pathname.replace(/^\/v1\.0/, ""), query: url.search.replace(/^\?/, ""), body: undefined, status: 0 };
         this.requests.push(rec);
+        const contentType = String(req.headers["content-type"] ?? "");
+        const binary = raw !== "" && contentType.startsWith("image/");
         try {
-            body = raw === "" ? undefined : JSON.parse(raw);
+            body = raw === "" ? undefined : binary ? Buffer.concat(chunks) : JSON.parse(raw);
         } catch {
             this.violations.push(`${method} ${url.pathname}: the body is not JSON`);
         }
         (rec as { body: unknown }).body = body;
         if (!url.pathname.startsWith("/v1.0/")) this.violations.push(`${method} ${url.pathname}: not a v1.0 URL`);
-        if (req.headers.authorization !== `Bearer ${this.token}`) this.violations.push(`${method} ${url.pathname}: missing or wrong bearer token`);
-        if (body !== undefined && !String(req.headers["content-type"] ?? "").startsWith("application/json")) this.violations.push(`${method} ${url.pathname}: body without a JSON content type`);
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+        const revoked = this.revoked.has(bearer);
+        if (!this.accepted.has(bearer) && !revoked) this.violations.push(`${method} ${url.pathname}: missing or wrong bearer token`);
+        if (body !== undefined && !binary && !contentType.startsWith("application/json")) this.violations.push(`${method} ${url.pathname}: body without a JSON content type`);
 
         const fault = this.takeFault(method, rec.path);
         if (fault?.kind === "reset") {
@@ -200,11 +230,26 @@ export class GraphStandIn {
         }
         if (fault?.kind === "status") {
             rec.status = fault.status;
-            return this.send(res, fault.status, this.errorBody(fault.status === 429 ? "TooManyRequests" : "ServiceUnavailable", "Injected fault"), fault.retryAfter ? { "Retry-After": fault.retryAfter } : {});
+            return this.send(res, fault.status, this.errorBody(fault.status === 429 ? "TooManyRequests" : "ServiceUnavailable", fault.message ?? "Injected fault"), fault.retryAfter ? { "Retry-After": fault.retryAfter } : {});
+        }
+        if (revoked) {
+            rec.status = 401;
+            const claims = Buffer.from(JSON.stringify({ access_token: { nbf: { essential: true, value: "1700000000" } } })).toString("base64");
+            return this.send(res, 401, this.errorBody("InvalidAuthenticationToken", "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp"),
+                { "WWW-Authenticate": `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="${claims}"` });
         }
         if (this.expiredToken) {
             rec.status = 401;
             return this.send(res, 401, this.errorBody("InvalidAuthenticationToken", "Lifetime validation failed, the token is expired."));
+        }
+        for (const ext of this.extensions) {
+            const r = ext.handle({ method, path: rec.path, query: url.searchParams, body, contentType });
+            if (!r) continue;
+            this.violations.push(...r.problems);
+            const [status, out, headers = {}] = r.problems.length > 0 ? [400, this.errorBody("BadRequest", r.problems.join("; "))] : r.answer!;
+            rec.status = fault?.kind === "lose" ? "lost" : status;
+            if (fault?.kind === "lose") return void req.socket.destroy();
+            return this.send(res, status, out, headers);
         }
         const { problems, match } = this.contract.check(method, rec.path, url.searchParams, body);
         if (problems.length > 0 || !match) {
@@ -239,6 +284,10 @@ export class GraphStandIn {
 
     private errorBody(code: string, message: string): unknown {
         return { error: { code, message, innerError: { "request-id": randomUUID(), date: new Date(0).toISOString() } } };
+    }
+
+    private idp(id: string): Record<string, unknown> | undefined {
+        return IDPS[id] ?? this.extensions.map((x) => x.identityProvider?.(id)).find((p) => p !== undefined);
     }
 
     private visibleFlow(id: string): StoredFlow {
@@ -285,7 +334,7 @@ export class GraphStandIn {
         const apps: Record<string, unknown> = { includeAllApplications: false };
         if (expand) apps.includeApplications = f.apps.map((appId) => ({ appId }));
         const amls: Record<string, unknown> = { "@odata.type": AMLS_TYPE };
-        if (expand) amls.identityProviders = f.idps.map((id) => IDPS[id]);
+        if (expand) amls.identityProviders = f.idps.map((id) => this.idp(id));
         const oac: Record<string, unknown> = {
             "@odata.type": OAC_TYPE,
             accessPackages: [],
@@ -325,7 +374,7 @@ export class GraphStandIn {
         const app = /^(?:microsoft\.graph\.)?externalUsersSelfServiceSignUpEventsFlow\/conditions\/applications\/includeApplications\/any\(appId:appId\/appId eq '([^']*)'\)$/.exec(filter);
         if (app) return visible.filter((f) => f.apps.includes(app[1].toLowerCase()));
         const name = /^displayName eq '((?:[^']|'')*)'$/.exec(filter);
-        if (name) return visible.filter((f) => f.displayName === name[1].replace(/''/g, "'"));
+        if (name) return visible.filter((f) => f.displayName.toLowerCase() === name[1].replace(/''/g, "'").toLowerCase());
         throw new HttpError(400, "BadRequest", `Unsupported $filter: ${filter}`);
     }
 
@@ -342,7 +391,7 @@ export class GraphStandIn {
                 this.requireType(body.onAuthenticationMethodLoadStart, AMLS_TYPE, "onAuthenticationMethodLoadStart");
                 const idps: string[] = (body.onAuthenticationMethodLoadStart.identityProviders ?? []).map((p: any) => p.id);
                 if (idps.length === 0) throw new HttpError(400, "Request_BadRequest", "At least one identity provider is required.");
-                for (const p of idps) if (!IDPS[p]) throw new HttpError(400, "Request_BadRequest", `Identity provider '${p}' is not configured in the tenant.`);
+                for (const p of idps) if (!this.idp(p)) throw new HttpError(400, "Request_BadRequest", `Identity provider '${p}' is not configured in the tenant.`);
                 let attrs: string[] = [];
                 let inputs: Record<string, unknown>[] = [];
                 if (body.onAttributeCollection) {
@@ -412,11 +461,11 @@ export class GraphStandIn {
                 return [204, undefined];
             }
             case `GET ${T_IDPS}`:
-                return [200, this.page(this.visibleFlow(params[0]).idps.map((id) => IDPS[id]), query, path)];
+                return [200, this.page(this.visibleFlow(params[0]).idps.map((id) => this.idp(id)), query, path)];
             case `POST ${T_IDPS}/$ref`: {
                 const f = this.visibleFlow(params[0]);
                 const m = /\/identityProviders\/([^/]+)$/.exec(String(body["@odata.id"] ?? ""));
-                if (!m || !IDPS[m[1]]) throw new HttpError(400, "Request_BadRequest", "Invalid @odata.id: not a configured identity provider.");
+                if (!m || !this.idp(m[1])) throw new HttpError(400, "Request_BadRequest", "Invalid @odata.id: not a configured identity provider.");
                 if (f.idps.includes(m[1])) throw new HttpError(400, "Request_BadRequest", "The identity provider is already in the flow.");
                 f.idps.push(m[1]);
                 return [204, undefined];
@@ -455,7 +504,8 @@ export class GraphStandIn {
                 if (filter) {
                     const m = /^(displayName|userFlowAttributeType) eq '((?:[^']|'')*)'$/.exec(filter);
                     if (!m) throw new HttpError(400, "BadRequest", `Unsupported $filter: ${filter}`);
-                    list = list.filter((a) => a[m[1] as "displayName"] === m[2].replace(/''/g, "'"));
+                    // eq on strings ignores case in the directory (learn.microsoft.com/answers/questions/1274766).
+                    list = list.filter((a) => a[m[1] as "displayName"].toLowerCase() === m[2].replace(/''/g, "'").toLowerCase());
                 }
                 return [200, this.page(list.map((a) => this.attrObject(a.id)), query, path)];
             }
@@ -463,7 +513,7 @@ export class GraphStandIn {
                 const name = body.displayName;
                 if (typeof name !== "string" || !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new HttpError(400, "Request_BadRequest", "displayName is invalid.");
                 if (!["string", "boolean", "int64"].includes(body.dataType)) throw new HttpError(400, "Request_BadRequest", "dataType is invalid.");
-                if ([...this.attributes.values()].some((a) => a.displayName === name)) throw new HttpError(409, "Request_MultipleObjectsWithSameKeyValue", `An attribute named '${name}' already exists.`);
+                if ([...this.attributes.values()].some((a) => a.displayName.toLowerCase() === name.toLowerCase())) throw new HttpError(409, "Request_MultipleObjectsWithSameKeyValue", `An attribute named '${name}' already exists.`);
                 const a: StoredAttribute = { id: `extension_${this.hex}_${name}`, displayName: name, description: body.description ?? null, userFlowAttributeType: "custom", dataType: body.dataType, visibleAt: this.clock + this.attributeReplicationMs };
                 this.attributes.set(a.id, a);
                 return [201, this.attrObject(a.id), { Location: `/identity/userFlowAttributes('${a.id}')` }];
@@ -475,7 +525,7 @@ export class GraphStandIn {
             }
             case `PATCH ${T_UFA}`: {
                 const a = this.attributes.get(params[0]);
-                if (!a) throw new HttpError(404, "Request_ResourceNotFound", `Attribute '${params[0]}' does not exist.`);
+                if (!a || this.clock < a.visibleAt) throw new HttpError(404, "Request_ResourceNotFound", `Attribute '${params[0]}' does not exist.`);
                 if (a.userFlowAttributeType !== "custom") throw new HttpError(400, "Request_BadRequest", "Built-in attributes are read-only.");
                 const extra = Object.keys(body).filter((k) => k !== "description");
                 if (extra.length > 0) throw new HttpError(400, "Request_BadRequest", `Only description can be updated (got ${extra.join(", ")}).`);
@@ -484,7 +534,7 @@ export class GraphStandIn {
             }
             case `DELETE ${T_UFA}`: {
                 const a = this.attributes.get(params[0]);
-                if (!a || a.userFlowAttributeType !== "custom") throw new HttpError(404, "Request_ResourceNotFound", `Attribute '${params[0]}' does not exist.`);
+                if (!a || a.userFlowAttributeType !== "custom" || this.clock < a.visibleAt) throw new HttpError(404, "Request_ResourceNotFound", `Attribute '${params[0]}' does not exist.`);
                 this.attributes.delete(params[0]);
                 return [204, undefined];
             }

@@ -1,0 +1,38 @@
+/** Constants and small helpers shared by the sign-in experience providers (plain values: safe to serialize). */
+import { scrub } from "../userFlow/graph";
+
+/** The value Pulumi passes for inputs that are not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const IDENTITY_PROVIDERS = "/identity/identityProviders";
+export const SOCIAL_TYPE = "#microsoft.graph.socialIdentityProvider";
+
+export function idpPath(id: string): string {
+    return `${IDENTITY_PROVIDERS}/${encodeURIComponent(id)}`;
+}
+
+export function brandingPath(tenantId: string): string {
+    return `/organization/${encodeURIComponent(tenantId)}/branding`;
+}
+
+export function isUnknown(v: unknown): boolean {
+    if (v === UNKNOWN) return true;
+    if (Array.isArray(v)) return v.some(isUnknown);
+    if (v !== null && typeof v === "object") return Object.values(v).some(isUnknown);
+    return false;
+}
+
+/** Runs `op`; an error leaving it has every given secret replaced by *** (messages only, never values). */
+export async function safeError<T>(secrets: readonly (string | undefined)[], op: () => Promise<T>): Promise<T> {
+    try {
+        return await op();
+    } catch (e) {
+        const list = secrets.filter((s): s is string => typeof s === "string" && s !== "");
+        if (e instanceof Error) {
+            e.message = scrub(e.message, list);
+            if (e.stack) e.stack = scrub(e.stack, list);
+            throw e;
+        }
+        throw new Error(scrub(String(e), list));
+    }
+}

@@ -1,0 +1,199 @@
+/**
+ * The SocialIdentityProvider dynamic provider: a Google or Facebook identity provider of an external tenant
+ * (Graph `socialIdentityProvider`; external tenants accept Google, Facebook and Apple — learn.microsoft.com,
+ * "socialIdentityProvider resource type"; Apple is a different type and not declared here).
+ *
+ * Graph calls, relative to /v1.0 (permission IdentityProvider.ReadWrite.All):
+ *   create  GET  /identity/identityProviders              is one of this type there already? then fail, never adopt
+ *           POST /identity/identityProviders              {@odata.type socialIdentityProvider, displayName,
+ *                                                          identityProviderType, clientId, clientSecret}
+ *   read    GET  /identity/identityProviders/{id}         (404 right after a write: asked again before "gone")
+ *   update  PATCH /identity/identityProviders/{id}        only what changed; clientSecret only when it changed
+ *   delete  DELETE /identity/identityProviders/{id}       (404 right after a write: absence confirmed)
+ *
+ * The client secret is an input (secret, encrypted by the engine like every secret input) and is never an output:
+ * outputs carry `clientSecretFingerprint` (fingerprint.ts), which `diff` uses to notice a changed secret.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ProviderOptions } from "../userFlow/types";
+import { type Ctx, type GraphFailure, call, listAll, makeContext, untilReplicated } from "../userFlow/graph";
+import { fingerprintMatches, secretFingerprint } from "./fingerprint";
+import { isRecent, readConfirmed } from "./replication";
+import { GUID, IDENTITY_PROVIDERS, SOCIAL_TYPE, UNKNOWN, idpPath, isUnknown, safeError } from "./common";
+
+type CheckFailure = pulumi.dynamic.CheckFailure;
+type DiffResult = pulumi.dynamic.DiffResult;
+
+export type SocialType = "Google" | "Facebook";
+export const SOCIAL_TYPES: readonly SocialType[] = ["Google", "Facebook"];
+
+export interface SocialIdentityProviderInputs {
+    readonly tenantId: string;
+    readonly identityProviderType: SocialType;
+    readonly displayName: string;
+    readonly clientId: string;
+    /** Secret input; never returned as an output. */
+    readonly clientSecret?: string;
+    readonly version?: string;
+}
+
+export interface SocialIdentityProviderOutputs {
+    readonly tenantId: string;
+    readonly identityProviderType: SocialType;
+    readonly displayName: string;
+    readonly clientId: string;
+    /** `hmac-sha256:<salt>:<mac>` of the secret last written by this provider; absent after an import. */
+    readonly clientSecretFingerprint?: string;
+    /** When this provider created it; bounds the replication-delay window. */
+    readonly createdAt?: string;
+    readonly version?: string;
+}
+
+export function checkSocialIdentityProvider(news: Record<string, unknown>): { inputs: SocialIdentityProviderInputs; failures: CheckFailure[] } {
+    const failures: CheckFailure[] = [];
+    const t = news.tenantId;
+    if (t !== UNKNOWN && (typeof t !== "string" || !GUID.test(t))) failures.push({ property: "tenantId", reason: `tenantId must be the external tenant's id (a GUID), got ${JSON.stringify(t)}` });
+    const type = news.identityProviderType;
+    if (type !== UNKNOWN && !SOCIAL_TYPES.includes(type as SocialType)) failures.push({ property: "identityProviderType", reason: `identityProviderType ${JSON.stringify(type)} is not one of ${SOCIAL_TYPES.join(", ")}` });
+    for (const k of ["displayName", "clientId"] as const) {
+        const v = news[k];
+        if (v !== UNKNOWN && (typeof v !== "string" || v.trim() === "")) failures.push({ property: k, reason: `${k} must be a non-empty string` });
+    }
+    const s = news.clientSecret;
+    // The value is never shown.
+    if (s !== UNKNOWN && (typeof s !== "string" || s === "")) failures.push({ property: "clientSecret", reason: "clientSecret must be a non-empty string (from secret config)" });
+    return { inputs: news as unknown as SocialIdentityProviderInputs, failures };
+}
+
+export function diffSocialIdentityProvider(olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs): DiffResult {
+    const replaces: string[] = [];
+    if (isUnknown(news.tenantId) || String(olds.tenantId).toLowerCase() !== String(news.tenantId).toLowerCase()) replaces.push("tenantId");
+    if (isUnknown(news.identityProviderType) || olds.identityProviderType !== news.identityProviderType) replaces.push("identityProviderType");
+    const updates: string[] = [];
+    for (const k of ["displayName", "clientId", "version"] as const) if (isUnknown(news[k]) || (olds[k] ?? "") !== (news[k] ?? "")) updates.push(k);
+    if (isUnknown(news.clientSecret) || typeof news.clientSecret !== "string" || !fingerprintMatches(olds.clientSecretFingerprint, news.clientSecret)) updates.push("clientSecret");
+    // One provider per type per tenant: the old one must go before a replacement is created.
+    return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: true };
+}
+
+function outputsOf(inputs: SocialIdentityProviderInputs, fingerprint: string | undefined, createdAt: string | undefined): SocialIdentityProviderOutputs {
+    const outs: Record<string, unknown> = {
+        tenantId: inputs.tenantId,
+        identityProviderType: inputs.identityProviderType,
+        displayName: inputs.displayName,
+        clientId: inputs.clientId,
+    };
+    if (fingerprint !== undefined) outs.clientSecretFingerprint = fingerprint;
+    if (createdAt !== undefined) outs.createdAt = createdAt;
+    if (inputs.version !== undefined) outs.version = inputs.version;
+    return outs as unknown as SocialIdentityProviderOutputs;
+}
+
+async function findByType(ctx: Ctx, type: string): Promise<any | undefined> {
+    const all = await listAll(ctx, IDENTITY_PROVIDERS);
+    // Graph ids are `<Type>-OAUTH`; one per type. Compared case-insensitively, as Graph does.
+    return all.find((p) => String(p?.identityProviderType ?? "").toLowerCase() === type.toLowerCase() || String(p?.id ?? "").toLowerCase() === `${type}-oauth`.toLowerCase());
+}
+
+function notOurs(type: string, id: string, tenantId: string): Error {
+    return new Error(`a ${type} identity provider already exists in tenant ${tenantId} as ${JSON.stringify(id)} and this stack did not create it; ` +
+        `it is not taken over. To manage it here, import it: \`pulumi import pulumi-nodejs:dynamic:Resource <name> ${id}\` ` +
+        `or add the resource option \`import: "${id}"\` (the next \`up\` then writes the configured client id and secret); or delete it in the admin center`);
+}
+
+export function makeSocialIdentityProviderProvider(opts: ProviderOptions = {}): pulumi.dynamic.ResourceProvider {
+    const context = (tenantId: string, secret?: string): Ctx => {
+        const ctx = makeContext(tenantId, opts);
+        if (typeof secret === "string" && secret !== "") ctx.secrets.push(secret);
+        return ctx;
+    };
+    return {
+        check: async (_olds: unknown, news: Record<string, unknown>) => checkSocialIdentityProvider(news),
+        diff: async (_id: string, olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs) => diffSocialIdentityProvider(olds, news),
+        create: async (inputs: SocialIdentityProviderInputs) => safeError([inputs.clientSecret], async () => {
+            const ctx = context(inputs.tenantId, inputs.clientSecret);
+            const type = inputs.identityProviderType;
+            const existing = await findByType(ctx, type);
+            if (existing) throw notOurs(type, String(existing.id), inputs.tenantId);
+            const body = {
+                "@odata.type": SOCIAL_TYPE,
+                displayName: inputs.displayName,
+                identityProviderType: type,
+                clientId: inputs.clientId,
+                clientSecret: inputs.clientSecret,
+            };
+            const createdAt = new Date().toISOString();
+            let lost = false;
+            const id = await untilReplicated(ctx, `creating the ${type} identity provider`, async () => {
+                try {
+                    const created = await call(ctx, "POST", IDENTITY_PROVIDERS, body);
+                    return { done: true as const, value: String(created.id) };
+                } catch (e) {
+                    const f = e as GraphFailure;
+                    if (!f.lost && f.status !== 400 && f.status !== 409) throw e;
+                    if (f.lost) lost = true;
+                    const found = await findByType(ctx, type);
+                    // Adopted only when it was absent just before this create's own POST and an answer was lost.
+                    if (found && lost) return { done: true as const, value: String(found.id) };
+                    if (found) throw notOurs(type, String(found.id), inputs.tenantId);
+                    if (f.lost) return { done: false as const, reason: f.message };
+                    throw e;
+                }
+            });
+            return { id, outs: outputsOf(inputs, secretFingerprint(inputs.clientSecret ?? ""), createdAt) };
+        }),
+        read: async (id: string, props: SocialIdentityProviderOutputs & { clientSecret?: string }) => safeError([props.clientSecret], async () => {
+            const ctx = context(props.tenantId, props.clientSecret);
+            const live = await readConfirmed(ctx, idpPath(id), isRecent(props.createdAt));
+            if (!live) return {};
+            if (live["@odata.type"] !== SOCIAL_TYPE) throw new Error(`identity provider ${JSON.stringify(id)} is a ${live["@odata.type"]}, not a social identity provider`);
+            const outs = outputsOf({
+                tenantId: props.tenantId,
+                identityProviderType: live.identityProviderType,
+                displayName: live.displayName,
+                clientId: live.clientId,
+                version: props.version,
+            }, props.clientSecretFingerprint, props.createdAt);
+            // Never the secret: Graph answers "******", and an input returned here would be stored unencrypted.
+            const { clientSecretFingerprint: _f, createdAt: _c, ...inputs } = outs;
+            return { id, props: outs, inputs };
+        }),
+        update: async (id: string, olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs) => safeError([news.clientSecret], async () => {
+            const ctx = context(news.tenantId, news.clientSecret);
+            const patch: Record<string, unknown> = { "@odata.type": SOCIAL_TYPE };
+            if (olds.displayName !== news.displayName) patch.displayName = news.displayName;
+            if (olds.clientId !== news.clientId) patch.clientId = news.clientId;
+            const secretChanged = !fingerprintMatches(olds.clientSecretFingerprint, news.clientSecret ?? "");
+            if (secretChanged) patch.clientSecret = news.clientSecret;
+            if (Object.keys(patch).length > 1) {
+                const recent = isRecent(olds.createdAt);
+                await untilReplicated(ctx, `updating identity provider ${id}`, async () => {
+                    try {
+                        await call(ctx, "PATCH", idpPath(id), patch);
+                        return { done: true as const, value: undefined };
+                    } catch (e) {
+                        if ((e as GraphFailure).status === 404 && recent) return { done: false as const, reason: (e as Error).message };
+                        throw e;
+                    }
+                });
+            }
+            const fingerprint = secretChanged ? secretFingerprint(news.clientSecret ?? "") : olds.clientSecretFingerprint;
+            return { outs: outputsOf(news, fingerprint, olds.createdAt) };
+        }),
+        delete: async (id: string, props: SocialIdentityProviderOutputs) => {
+            const ctx = context(props.tenantId);
+            const recent = isRecent(props.createdAt);
+            await untilReplicated(ctx, `deleting identity provider ${id}`, async () => {
+                try {
+                    await call(ctx, "DELETE", idpPath(id));
+                    return { done: true as const, value: undefined };
+                } catch (e) {
+                    if ((e as GraphFailure).status !== 404) throw e;
+                    // Right after a write a 404 may be lag: only consecutive 404s mean it is gone.
+                    if (!recent || (await readConfirmed(ctx, idpPath(id), true)) === undefined) return { done: true as const, value: undefined };
+                    return { done: false as const, reason: `identity provider ${id} answered 404 but is still visible` };
+                }
+            });
+        },
+    };
+}
