@@ -398,3 +398,24 @@ describe("Azure Managed Redis for sessions and token caches (Entra auth, no keys
         );
     });
 });
+
+describe("destroy, then up again within Key Vault's soft-delete retention", () => {
+    test("the re-created stack gets a new vault name (the old one stays reserved while soft-deleted); every other name is the same", async () => {
+        const first = await runHosting("hosting", args("api"), { randomSeed: "first life" });
+        const second = await runHosting("hosting", args("api"), { randomSeed: "after destroy" });
+        const names = (run: HostingRun) => Object.fromEntries(run.resources
+            .filter((r) => r.type.startsWith("azure-native:"))
+            .map((r) => [r.name, r.inputs.vaultName ?? r.inputs.accountName ?? r.inputs.clusterName ?? r.inputs.resourceGroupName]));
+        const before = names(first);
+        const after = names(second);
+        expect(after["hosting-vault"]).toMatch(/^kvcontosodev[0-9a-f]{10}$/);
+        expect(after["hosting-vault"]).not.toBe(before["hosting-vault"]);
+        const inVault = ["hosting-vault", "hosting-client-secret", "hosting-session-secret"];
+        expect(after["hosting-client-secret"]).toBe(after["hosting-vault"]);
+        const others = (n: Record<string, string>) => Object.entries(n).filter(([k]) => !inVault.includes(k));
+        expect(others(after)).toEqual(others(before));
+        expect(others(after).length).toBeGreaterThan(10);
+        // The settings follow the new vault.
+        expect(second.named("hosting-web-settings").inputs.properties.CLIENT_SECRET).toContain(`https://${after["hosting-vault"]}.vault.azure.net/`);
+    });
+});

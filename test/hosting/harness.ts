@@ -52,7 +52,7 @@ export interface HostingRun {
 }
 
 /** Declares one AppServiceHosting under fresh mocks (module registry isolated) and waits for every resource. */
-export async function runHosting(name: string, args: AppServiceHostingArgs): Promise<HostingRun> {
+export async function runHosting(name: string, args: AppServiceHostingArgs, options: { randomSeed?: string } = {}): Promise<HostingRun> {
     const resources: Recorded[] = [];
     const invokes: RecordedInvoke[] = [];
     let pulumi!: typeof PulumiType;
@@ -60,7 +60,7 @@ export async function runHosting(name: string, args: AppServiceHostingArgs): Pro
     jest.isolateModules(() => {
         pulumi = require("@pulumi/pulumi");
     });
-    await pulumi.runtime.setMocks(recordingMocks(resources, invokes), "entra-ciam", "test", false);
+    await pulumi.runtime.setMocks(recordingMocks(resources, invokes, options), "entra-ciam", "test", false);
     jest.isolateModules(() => {
         jest.doMock("@pulumi/pulumi", () => pulumi);
         mod = require("../../components/appService");

@@ -102,8 +102,8 @@ export function randomHex(name: string, byteLength: number): string {
     return createHash("sha256").update(name).digest("hex").slice(0, byteLength * 2);
 }
 
-/** Deterministic values for outputs the real providers would compute. */
-export function synthesise(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+/** Deterministic values for outputs the real providers would compute. `randomSeed` varies `random:*` results. */
+export function synthesise(type: string, name: string, inputs: Record<string, any>, randomSeed = ""): Record<string, any> {
     switch (type) {
         case "azuread:index/applicationRegistration:ApplicationRegistration":
             return { clientId: `${name}-client-id`, objectId: `${name}-object-id` };
@@ -115,7 +115,7 @@ export function synthesise(type: string, name: string, inputs: Record<string, an
             return { value: `${name}-${window}-value-not-for-display`, keyId: `${name}-${window}-key-id` };
         }
         case "random:index/randomId:RandomId": {
-            const hex = randomHex(name, inputs.byteLength);
+            const hex = randomHex(`${randomSeed}${name}`, inputs.byteLength);
             return { hex, b64Url: Buffer.from(hex, "hex").toString("base64url"), dec: BigInt(`0x${hex}`).toString() };
         }
         default:
@@ -128,11 +128,14 @@ export function resourceId(type: string, name: string, inputs: Record<string, an
     return armId(type, inputs) ?? `${name}-id`;
 }
 
-/** Mocks that append to `resources` and `invokes` as the program declares and calls. */
-export function recordingMocks(resources: RecordedResource[], invokes: RecordedInvoke[]): PulumiType.runtime.Mocks {
+/**
+ * Mocks that append to `resources` and `invokes` as the program declares and calls. A different `randomSeed` gives
+ * different `random:*` results, as a stack created again after `pulumi destroy` would get.
+ */
+export function recordingMocks(resources: RecordedResource[], invokes: RecordedInvoke[], options: { randomSeed?: string } = {}): PulumiType.runtime.Mocks {
     return {
         newResource(args) {
-            const state = { ...args.inputs, ...synthesise(args.type, args.name, args.inputs) };
+            const state = { ...args.inputs, ...synthesise(args.type, args.name, args.inputs, options.randomSeed) };
             resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, provider: args.provider });
             return { id: resourceId(args.type, args.name, args.inputs), state };
         },
