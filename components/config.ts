@@ -7,6 +7,7 @@
  * resource is planned.
  */
 import { createHash } from "node:crypto";
+import { parseSignInExperience, type SignInExperienceConfig, type SignInExperienceOptions } from "./signInExperience/config";
 
 export type Scenario = "signIn" | "signInAndCallApi";
 export const SCENARIOS: readonly Scenario[] = ["signIn", "signInAndCallApi"];
@@ -132,6 +133,8 @@ export interface StackConfig {
     };
     readonly userFlow: UserFlowConfig;
     readonly hosting: HostingConfig;
+    /** Social identity providers and company branding (components/signInExperience/config.ts). */
+    readonly signInExperience: SignInExperienceConfig;
 }
 
 /**
@@ -248,6 +251,10 @@ export const CONFIG_KEYS = {
     clientSecretRotationDays: "number",
     userFlow: "json",
     hosting: "json",
+    identityProviders: "json",
+    googleClientSecret: "string",
+    facebookClientSecret: "string",
+    branding: "json",
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
@@ -640,7 +647,7 @@ function positiveInt(raw: Raw, key: ConfigKey, fallback: number, problems: strin
  * Validates raw stack config. `project` is the Pulumi project name (the config namespace); `now` fixes the
  * secret rotation window. Throws `ConfigError` listing every problem.
  */
-export function parseStackConfig(raw: Raw, opts: { project: string; stack: string; now?: Date }): StackConfig {
+export function parseStackConfig(raw: Raw, opts: { project: string; stack: string; now?: Date; signIn?: SignInExperienceOptions }): StackConfig {
     const problems: string[] = [];
     const now = opts.now ?? new Date();
 
@@ -688,6 +695,7 @@ export function parseStackConfig(raw: Raw, opts: { project: string; stack: strin
 
     const userFlow = parseUserFlow(raw.userFlow, namePrefix, problems);
     const hosting = parseHosting(raw.hosting, problems);
+    const signInExperience = parseSignInExperience(raw, problems, opts.signIn);
 
     if (problems.length > 0) throw new ConfigError(problems);
 
@@ -729,6 +737,7 @@ export function parseStackConfig(raw: Raw, opts: { project: string; stack: strin
         },
         userFlow,
         hosting,
+        signInExperience,
     };
 }
 
