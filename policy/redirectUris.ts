@@ -24,7 +24,13 @@ function redirectUris(type: string, props: Record<string, any>): Array<[string, 
     const list = (where: string, read: () => unknown): Array<[string, unknown]> => {
         const v = known(read);
         if (!Array.isArray(v)) return [];
-        return v.map((_, i) => [`${where}[${i}]`, known(() => v[i])] as [string, unknown]).filter(([, u]) => u !== undefined);
+        const found: Array<[string, unknown]> = [];
+        // Index by index: one element not known yet (preview) must not hide the others.
+        for (let i = 0; i < v.length; i++) {
+            const u = known(() => v[i]);
+            if (u !== undefined) found.push([`${where}[${i}]`, u]);
+        }
+        return found;
     };
     if (type === T.applicationRedirectUris) return list("redirectUris", () => props.redirectUris);
     if (type === T.application) {

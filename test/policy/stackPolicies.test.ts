@@ -1,0 +1,74 @@
+/**
+ * The stack policies (they see every resource's outputs at the end of a preview or update), through `AnalyzeStack`
+ * on the running pack.
+ */
+import { randomBytes } from "node:crypto";
+import { startPack, secret, UNKNOWN, urnOf, type Pack, type PolicyInput, type Violation } from "./analyzer";
+
+const TENANT = "11111111-2222-3333-4444-555555555555";
+const OTHER = "22222222-3333-4444-5555-666666666666";
+const CLIENT = "aaaaaaaa-0000-4000-8000-000000000001";
+const entraSecret = () => ["Zz0", "8Q~", randomBytes(24).toString("base64url").slice(0, 34)].join("");
+
+let pack: Pack;
+beforeAll(async () => { pack = await startPack(); });
+afterAll(() => pack?.close());
+
+const messages = (vs: Violation[]) => vs.map((v) => `${v.policy}: ${v.message}`);
+const stack = (outputs: Record<string, unknown>): PolicyInput => ({ type: "pulumi:pulumi:Stack", name: "entra-ciam-test", props: outputs });
+
+describe("no-secrets-in-plain-outputs", () => {
+    afterEach(async () => { await pack.configure({}); });
+    test("the client secret output (held as a secret) and plain non-secret outputs pass", async () => {
+        expect(await pack.analyzeStack([stack({ webClientId: CLIENT, webClientSecret: secret(entraSecret()), webAppEnv: { CLIENT_ID: CLIENT } })])).toEqual([]);
+    });
+    test("a secret-looking value in any other output fails, with its path", async () => {
+        const vs = await pack.analyzeStack([stack({ webClientId: CLIENT, webAppEnv: { CLIENT_ID: CLIENT, CLIENT_SECRET: entraSecret() }, tokens: [randomBytes(32).toString("hex")] })]);
+        // Struct fields arrive in key order.
+        expect(messages(vs)).toEqual([
+            "no-secrets-in-plain-outputs: output tokens[0] looks like a long hexadecimal key",
+            "no-secrets-in-plain-outputs: output webAppEnv.CLIENT_SECRET looks like an Entra client secret",
+        ]);
+        expect(vs.map((v) => v.urn)).toEqual([urnOf("pulumi:pulumi:Stack", "entra-ciam-test"), urnOf("pulumi:pulumi:Stack", "entra-ciam-test")]);
+    });
+    test("which outputs may hold secrets is the pack's config (secretOutputs)", async () => {
+        await pack.configure({ "no-secrets-in-plain-outputs": { secretOutputs: [] } });
+        expect(messages(await pack.analyzeStack([stack({ webClientSecret: secret(entraSecret()) })]))).toEqual([
+            "no-secrets-in-plain-outputs: output webClientSecret looks like an Entra client secret",
+        ]);
+    });
+    test("an output not known during preview is left for `up`", async () => {
+        expect(await pack.analyzeStack([stack({ webAppEnv: UNKNOWN })])).toEqual([]);
+    });
+});
+
+describe("user-flows-in-this-tenant", () => {
+    const provider: PolicyInput = { type: "pulumi:providers:azuread", name: "external-tenant", props: { tenantId: TENANT } };
+    const app: PolicyInput = { type: "azuread:index/applicationRegistration:ApplicationRegistration", name: "web-app", props: { displayName: "web", clientId: CLIENT } };
+    const flow = (tenantId: string): PolicyInput => ({ type: "pulumi-nodejs:dynamic:Resource", name: "flow", props: { tenantId, displayName: "Flow", identityProviders: ["EmailPassword-OAUTH"], version: "1" } });
+    const link = (appId: string, tenantId = TENANT): PolicyInput => ({ type: "pulumi-nodejs:dynamic:Resource", name: "link", props: { tenantId, userFlowId: "flow-id", appId, version: "1" } });
+
+    test("a flow and a link in the provider's tenant, to this stack's app, pass (ids compared case-insensitively)", async () => {
+        expect(await pack.analyzeStack([provider, app, flow(TENANT.toUpperCase()), link(CLIENT.toUpperCase())])).toEqual([]);
+    });
+    test("a flow in another tenant fails", async () => {
+        expect(messages(await pack.analyzeStack([provider, app, flow(OTHER), link(CLIENT)]))).toEqual([
+            `user-flows-in-this-tenant: UserFlow flow: tenant ${OTHER} is not the tenant of this stack's azuread provider (${TENANT})`,
+        ]);
+    });
+    test("a link to an application this stack does not register fails", async () => {
+        const vs = await pack.analyzeStack([provider, app, flow(TENANT), link(OTHER)]);
+        expect(messages(vs)).toEqual([
+            `user-flows-in-this-tenant: UserFlowApplication link: application ${OTHER} is not registered by this stack, so the flow would take over an application it does not manage`,
+        ]);
+        expect(vs[0].urn).toBe(urnOf("pulumi-nodejs:dynamic:Resource", "link"));
+    });
+    test("without an azuread provider every user-flow resource is out of place", async () => {
+        expect(messages(await pack.analyzeStack([app, flow(TENANT)]))).toEqual([
+            `user-flows-in-this-tenant: UserFlow flow: tenant ${TENANT} is not the tenant of this stack's azuread provider (none declared)`,
+        ]);
+    });
+    test("an application id not known yet (first preview) is left for `up`", async () => {
+        expect(await pack.analyzeStack([provider, { ...app, props: { displayName: "web", clientId: UNKNOWN } }, flow(TENANT), link(UNKNOWN)])).toEqual([]);
+    });
+});
