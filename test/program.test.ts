@@ -336,6 +336,42 @@ describe("hosted on App Service (bundles built by `npm run build`)", () => {
         expect(run.outputs.webUrl).toBe(`https://${webHost}`);
         expect(run.outputs.apiUrl).toBe(`https://${apiHost}`);
     });
+
+    test("Redis by default: the web site's settings carry its endpoint and Entra auth; the URL is a plain output without credentials", () => {
+        const web = run.named("hosting-web-settings").inputs.properties;
+        expect(web.REDIS_URL).toMatch(/^rediss:\/\/contoso-[0-9a-f]{10}\.westeurope\.redis\.azure\.net:10000$/);
+        expect(web.REDIS_AUTH).toBe("entra");
+        expect(run.outputs.redisUrl).toBe(web.REDIS_URL);
+        expect(run.secretOutputs.has("redisUrl")).toBe(false);
+        expect(run.named("hosting-redis").inputs.sku).toEqual({ name: "Balanced_B0" });
+        expect(run.named("hosting-redis-db").inputs.accessKeysAuthentication).toBe("Disabled");
+        expect(run.named("hosting-plan").inputs.sku).toEqual({ name: "B1", capacity: 1 });
+    });
+});
+
+describe("hosting config: instances and Redis", () => {
+    test("hosting.instances sets the plan's instance count; hosting.redisSku the Redis SKU", async () => {
+        const run = await runProgram({ ...baseConfig("signIn"), hosting: { location: "westeurope", sku: "S1", instances: 3, redisSku: "Balanced_B1" } });
+        expect(run.named("hosting-plan").inputs.sku).toEqual({ name: "S1", capacity: 3 });
+        expect(run.named("hosting-redis").inputs.sku).toEqual({ name: "Balanced_B1" });
+    });
+
+    test("hosting.redis false (one instance): no Redis resource, no REDIS_* setting, no redisUrl output", async () => {
+        const run = await runProgram({ ...baseConfig("signIn"), hosting: { location: "westeurope", sku: "F1", redis: false } });
+        expect(run.resources.filter((r) => r.type.startsWith("azure-native:redisenterprise:"))).toEqual([]);
+        expect(Object.keys(run.named("hosting-web-settings").inputs.properties).filter((k) => k.startsWith("REDIS"))).toEqual([]);
+        expect(run.outputs).not.toHaveProperty("redisUrl");
+    });
+
+    test("several instances without Redis fail before anything is declared", async () => {
+        const failure = await runProgram({ ...baseConfig("signIn"), hosting: { location: "westeurope", sku: "S1", instances: 2, redis: false } }).then(() => undefined, (e) => e);
+        expect(failure).toBeInstanceOf(ProgramFailure);
+        expect(failure.message).toBe(
+            "Invalid stack configuration (1 problem):\n" +
+            "  - hosting.instances: 2 instances need the shared session store; remove hosting.redis: false, or set hosting.instances to 1",
+        );
+        expect(failure.resources).toEqual([]);
+    });
 });
 
 describe("configuration", () => {
