@@ -2,14 +2,17 @@
  * The UserFlowApplication dynamic provider: an application linked to a user flow. Graph calls, relative to /v1.0:
  *   create  POST …/{flowId}/conditions/applications/includeApplications   on 400: GET flows filtered by the app to
  *                                                                          tell "linked elsewhere" from replication
- *   read    GET  …/{flowId}/conditions/applications/includeApplications
- *   delete  DELETE …/{flowId}/conditions/applications/includeApplications/{appId}
+ *   read    GET  …/{flowId}/conditions/applications/includeApplications    (the id `<flowId>/<appId>` is enough: import)
+ *   update  none: only `version` can change in place (everything else replaces the link)
+ *   delete  DELETE …/{flowId}/conditions/applications/includeApplications/{appId}   (404 = gone; within 10 min of
+ *                                                                          the create, only after 3 consecutive misses)
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProviderOptions, UserFlowApplicationInputs } from "./types";
+import type { ProviderOptions, UserFlowApplicationInputs, UserFlowApplicationOutputs } from "./types";
 import { CAST, FLOWS, GUID_RE, UNKNOWN, linksPath } from "./constants";
-import { type Ctx, type GraphFailure, call, listAll, makeContext, odataQuote, untilReplicated } from "./graph";
+import { type Ctx, type GraphFailure, brief, call, deleteConfirmed, done, isRecent, listAll, makeContext, notYet, odataQuote, untilReplicated } from "./graph";
 import { isUnknown } from "./flowInputs";
+import { compact, tenantIdOf } from "./state";
 
 type ResourceProvider = pulumi.dynamic.ResourceProvider;
 type CheckFailure = pulumi.dynamic.CheckFailure;
@@ -19,10 +22,10 @@ export function checkUserFlowApplication(news: Record<string, unknown>): { input
     const failures: CheckFailure[] = [];
     for (const k of ["tenantId", "appId"] as const) {
         const v = news[k];
-        if (v !== UNKNOWN && (typeof v !== "string" || !GUID_RE.test(v))) failures.push({ property: k, reason: `${k} must be a GUID (${k === "appId" ? "the application's client id" : "the external tenant's id"}), got ${JSON.stringify(v)}` });
+        if (v !== UNKNOWN && (typeof v !== "string" || !GUID_RE.test(v))) failures.push({ property: k, reason: `${k} must be a GUID (${k === "appId" ? "the application's client id" : "the external tenant's id"}), got ${brief(v)}` });
     }
     const f = news.userFlowId;
-    if (f !== UNKNOWN && (typeof f !== "string" || f.trim() === "" || f.includes("/"))) failures.push({ property: "userFlowId", reason: `userFlowId must be a user flow id, got ${JSON.stringify(f)}` });
+    if (f !== UNKNOWN && (typeof f !== "string" || f.trim() === "" || f.includes("/"))) failures.push({ property: "userFlowId", reason: `userFlowId must be a user flow id, got ${brief(f)}` });
     return { inputs: news as unknown as UserFlowApplicationInputs, failures };
 }
 
@@ -42,6 +45,24 @@ export async function linkedAppIds(ctx: Ctx, flowId: string): Promise<string[] |
     }
 }
 
+/** `<flowId>/<appId>` → its parts (the resource id alone says what the link is). */
+export function parseLinkId(id: string): { userFlowId: string; appId: string } {
+    const m = /^([^/]+)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(id ?? "");
+    if (!m) throw new Error(`user flow application id ${brief(id)} is not <userFlowId>/<appId>`);
+    return { userFlowId: m[1], appId: m[2].toLowerCase() };
+}
+
+/** Whether `appId` is linked to `flowId`; within the recent-create window a miss is retried (replication). */
+async function isLinked(ctx: Ctx, flowId: string, appId: string, recent: boolean): Promise<boolean> {
+    const listed = async () => (await linkedAppIds(ctx, flowId))?.includes(appId) ?? false;
+    if (!recent) return listed();
+    return untilReplicated<boolean>(ctx, `reading the link of ${appId} to user flow ${flowId}`, async () => ((await listed()) ? done(true) : notYet("not listed yet")))
+        .catch((e) => {
+            if ((e as { gaveUp?: boolean }).gaveUp) return false;
+            throw e;
+        });
+}
+
 export function makeUserFlowApplicationProvider(opts: ProviderOptions = {}): ResourceProvider {
     return {
         check: async (_olds: unknown, news: Record<string, unknown>) => checkUserFlowApplication(news),
@@ -54,43 +75,47 @@ export function makeUserFlowApplicationProvider(opts: ProviderOptions = {}): Res
             await untilReplicated(ctx, `linking application ${appId} to user flow ${flowId}`, async () => {
                 try {
                     await call(ctx, "POST", linksPath(flowId), body);
-                    return { done: true as const, value: undefined };
+                    return done(undefined);
                 } catch (e) {
                     const f = e as GraphFailure;
                     if (f.lost) {
                         const linked = await linkedAppIds(ctx, flowId);
-                        if (linked?.includes(appId)) return { done: true as const, value: undefined };
-                        return { done: false as const, reason: f.message };
+                        if (linked?.includes(appId)) return done(undefined);
+                        return notYet(f.message);
                     }
-                    if (f.status === 404) return { done: false as const, reason: `the user flow is not visible yet (${f.message})` };
+                    if (f.status === 404) return notYet(`the user flow is not visible yet (${f.message})`);
                     if (f.status !== 400 && f.status !== 409) throw e;
                     const owners = await listAll(ctx, FLOWS, {
                         $filter: `${CAST}/conditions/applications/includeApplications/any(appId:appId/appId eq ${odataQuote(appId)})`,
                     });
-                    if (owners.some((o) => o.id === flowId)) return { done: true as const, value: undefined };
+                    if (owners.some((o) => o.id === flowId)) return done(undefined);
                     const other = owners[0];
                     if (other) {
-                        throw new Error(`application ${appId} is already linked to user flow "${other.displayName}" (${other.id}); an application can be linked to only one user flow, so unlink it there first`);
+                        throw new Error(`application ${appId} is already linked to user flow ${brief(other.displayName)} (${other.id}); an application can be linked to only one user flow, so unlink it there first`);
                     }
                     // Most often the app's service principal is not visible yet in the tenant.
-                    return { done: false as const, reason: `the application's service principal is not visible yet (${f.message})` };
+                    return notYet(`the application's service principal is not visible yet (${f.message})`);
                 }
             });
-            return { id: `${flowId}/${appId}`, outs: { ...inputs, appId } };
+            return { id: `${flowId}/${appId}`, outs: compact({ ...inputs, appId, createdAt: new Date().toISOString() }) };
         },
-        read: async (id: string, props: UserFlowApplicationInputs) => {
-            const ctx = makeContext(props.tenantId, opts);
-            const linked = await linkedAppIds(ctx, props.userFlowId);
-            if (!linked || !linked.includes(props.appId.toLowerCase())) return {};
-            return { id, props, inputs: props };
+        read: async (id: string, props: UserFlowApplicationOutputs) => {
+            const { userFlowId, appId } = parseLinkId(id);
+            const tenantId = tenantIdOf(props);
+            const ctx = makeContext(tenantId, opts);
+            if (!(await isLinked(ctx, userFlowId, appId, isRecent(props?.createdAt)))) return {};
+            const inputs = compact({ tenantId, userFlowId, appId, version: props?.version });
+            return { id, props: compact({ ...inputs, createdAt: props?.createdAt }), inputs };
         },
-        delete: async (_id: string, props: UserFlowApplicationInputs) => {
-            const ctx = makeContext(props.tenantId, opts);
-            try {
-                await call(ctx, "DELETE", `${linksPath(props.userFlowId)}/${encodeURIComponent(props.appId)}`);
-            } catch (e) {
-                if ((e as GraphFailure).status !== 404) throw e;
-            }
+        update: async (_id: string, olds: UserFlowApplicationOutputs, news: UserFlowApplicationInputs) => {
+            // diff replaces the link for any change but `version`, so there is nothing to change in Graph.
+            return { outs: compact({ ...news, appId: news.appId.toLowerCase(), createdAt: olds.createdAt }) };
+        },
+        delete: async (id: string, props: UserFlowApplicationOutputs) => {
+            const ctx = makeContext(tenantIdOf(props), opts);
+            const { userFlowId, appId } = parseLinkId(id);
+            await deleteConfirmed(ctx, `${linksPath(userFlowId)}/${encodeURIComponent(appId)}`,
+                async () => (await linkedAppIds(ctx, userFlowId))?.includes(appId) ?? false, isRecent(props.createdAt));
         },
     };
 }

@@ -1,20 +1,28 @@
 /**
  * The UserFlow dynamic provider (an externalUsersSelfServiceSignUpEventsFlow). Graph calls, relative to /v1.0:
  *   create  GET  /identity/authenticationEventsFlows                      look for a flow with the same displayName
- *           POST /identity/authenticationEventsFlows                      (skipped when one is found: it is adopted)
+ *                                                                          (case-insensitively): found = fail, naming it
+ *           POST /identity/authenticationEventsFlows                      on a lost answer or 400: look again; adopt
+ *                                                                          only what our own lost POST made; on a 400
+ *                                                                          that names custom attributes, GET each: one
+ *                                                                          unknown yet = retry, else fail with Graph's
+ *                                                                          message at once
  *   read    GET  /identity/authenticationEventsFlows/{id}                 (+ the identityProviders / attributes lists
- *                                                                          only when the service does not expand them)
+ *                                                                          only when the service does not expand them);
+ *                                                                          needs only the id (import)
  *   update  POST/DELETE …/{cast}/onAuthenticationMethodLoadStart/{cast}/identityProviders/$ref   per added/removed IdP
  *           POST/DELETE …/{cast}/onAttributeCollection/{cast}/attributes/$ref                    per added/removed attribute
  *           PATCH /identity/authenticationEventsFlows/{id}                one call, only the changed parts
- *   delete  DELETE /identity/authenticationEventsFlows/{id}               (404 = already gone)
+ *   delete  DELETE /identity/authenticationEventsFlows/{id}               (404 = already gone; within 10 min of the
+ *                                                                          create, only after 3 consecutive 404 GETs)
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions, UserFlowInputs, UserFlowOutputs } from "./types";
-import { FLOWS, RECENT_CREATE_MS, flowPath } from "./constants";
-import { type GraphFailure, call, graphRootOf, makeContext, untilReplicated } from "./graph";
+import { FLOWS, flowPath } from "./constants";
+import { type GraphFailure, brief, call, deleteConfirmed, done, exists, graphRootOf, isRecent, makeContext, notYet, untilReplicated } from "./graph";
 import { checkUserFlow, createFlowBody, diffUserFlow } from "./flowInputs";
-import { convergeFlow, findFlowByName, outputsOf, readFlow } from "./flowGraph";
+import { convergeFlow, findFlowByName, outputsOf, readFlow, unknownCustomAttributes } from "./flowGraph";
+import { compact, notCreatedHere, tenantIdOf } from "./state";
 
 type ResourceProvider = pulumi.dynamic.ResourceProvider;
 
@@ -25,55 +33,57 @@ export function makeUserFlowProvider(opts: ProviderOptions = {}): ResourceProvid
         create: async (inputs: UserFlowInputs) => {
             const ctx = makeContext(inputs.tenantId, opts);
             const createdAt = new Date().toISOString();
+            const name = inputs.displayName;
+            // Never adopt what exists already: it may belong to another stack or to the portal.
+            const existing = await findFlowByName(ctx, name);
+            if (existing) throw notCreatedHere("user flow", existing.displayName ?? name, existing.id, inputs.tenantId);
+            const body = createFlowBody(inputs);
+            const customAttributes = (inputs.attributes ?? []).map((a) => a.attribute);
+            // Set once a POST went out and its answer was lost: from then on a flow with our name (absent in the
+            // lookup just before) is the one our own POST made.
+            let lost = false;
             const adopt = async (id: string) => {
                 const live = await readFlow(ctx, id, true);
-                if (!live) throw new Error(`user flow "${inputs.displayName}" (${id}) disappeared while it was being adopted`);
-                await convergeFlow(ctx, id, outputsOf(inputs, live, createdAt), inputs, graphRootOf(opts));
-                return { id, outs: { ...inputs, createdAt } };
+                if (!live) throw new Error(`user flow ${brief(name)} (${id}) disappeared while its lost create was being confirmed`);
+                await convergeFlow(ctx, id, outputsOf(inputs, live, createdAt), inputs, graphRootOf(opts), true);
+                return { id, outs: compact({ ...inputs, createdAt }) };
             };
-            const existing = await findFlowByName(ctx, inputs.displayName);
-            if (existing) return adopt(existing.id);
-            const body = createFlowBody(inputs);
-            // A 400 can be replication delay when a custom attribute was just created, or when an earlier attempt
-            // whose answer was lost did create the flow (the name is taken but not listed yet); otherwise it is final.
-            let mayBeReplication = (inputs.attributes ?? []).some((a) => a.attribute.startsWith("extension_"));
-            return untilReplicated(ctx, `creating user flow "${inputs.displayName}"`, async () => {
+            return untilReplicated(ctx, `creating user flow ${brief(name)}`, async () => {
                 try {
                     const created = await call(ctx, "POST", FLOWS, body);
-                    return { done: true as const, value: { id: String(created.id), outs: { ...inputs, createdAt } } };
+                    return done({ id: String(created.id), outs: compact({ ...inputs, createdAt }) });
                 } catch (e) {
                     const f = e as GraphFailure;
-                    // The answer was lost, or the name is taken (e.g. by our own earlier attempt): look again.
                     if (!f.lost && f.status !== 400 && f.status !== 409) throw e;
-                    if (f.lost) mayBeReplication = true;
-                    const found = await findFlowByName(ctx, inputs.displayName);
-                    if (found) return { done: true as const, value: await adopt(found.id) };
-                    if (mayBeReplication) return { done: false as const, reason: f.message };
+                    if (f.lost) lost = true;
+                    const found = await findFlowByName(ctx, name);
+                    if (found && lost) return done(await adopt(found.id));
+                    if (found) throw notCreatedHere("user flow", found.displayName ?? name, found.id, inputs.tenantId);
+                    if (lost) return notYet(f.message);
+                    // The one 400 worth waiting for: a custom attribute created moments ago that Graph does not know yet.
+                    const unknown = await unknownCustomAttributes(ctx, customAttributes);
+                    if (unknown.length > 0) return notYet(`custom attribute ${unknown.join(", ")} is not known to the tenant yet (${f.message})`);
                     throw e;
                 }
             });
         },
         read: async (id: string, props: UserFlowOutputs) => {
-            const ctx = makeContext(props.tenantId, opts);
-            const recent = props.createdAt !== undefined && Date.now() - Date.parse(props.createdAt) < RECENT_CREATE_MS;
-            const live = await readFlow(ctx, id, recent);
+            const tenantId = tenantIdOf(props);
+            const ctx = makeContext(tenantId, opts);
+            const live = await readFlow(ctx, id, isRecent(props?.createdAt));
             if (!live) return {};
-            const outs = outputsOf(props, live, props.createdAt);
+            const outs = outputsOf({ ...props, tenantId }, live, props?.createdAt);
             const { createdAt: _c, ...inputs } = outs;
             return { id, props: outs, inputs };
         },
         update: async (id: string, olds: UserFlowOutputs, news: UserFlowInputs) => {
             const ctx = makeContext(news.tenantId, opts);
-            await convergeFlow(ctx, id, olds, news, graphRootOf(opts));
-            return { outs: { ...news, createdAt: olds.createdAt } };
+            await convergeFlow(ctx, id, olds, news, graphRootOf(opts), isRecent(olds.createdAt));
+            return { outs: compact({ ...news, createdAt: olds.createdAt }) };
         },
         delete: async (id: string, props: UserFlowOutputs) => {
-            const ctx = makeContext(props.tenantId, opts);
-            try {
-                await call(ctx, "DELETE", flowPath(id));
-            } catch (e) {
-                if ((e as GraphFailure).status !== 404) throw e;
-            }
+            const ctx = makeContext(tenantIdOf(props), opts);
+            await deleteConfirmed(ctx, flowPath(id), () => exists(ctx, flowPath(id)), isRecent(props.createdAt));
         },
     };
 }

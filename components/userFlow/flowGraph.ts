@@ -1,8 +1,9 @@
 /** A user flow's live state in Graph: read it, find it by name, and converge it to the desired inputs. */
 import type { AttributeInputType, FlowAttributeInputs, UserFlowInputs, UserFlowOutputs } from "./types";
-import { FLOWS, FLOW_TYPE, IAFS_TYPE, INPUT_TYPES, attrPath, flowPath, idpPath } from "./constants";
-import { type Ctx, type GraphFailure, call, listAll, untilReplicated } from "./graph";
+import { FLOWS, FLOW_TYPE, IAFS_TYPE, INPUT_TYPES, USER_FLOW_ATTRIBUTES, attrPath, flowPath, idpPath } from "./constants";
+import { type Ctx, type GraphFailure, call, done, exists, getUnlessGone, listAll, notYet, untilReplicated } from "./graph";
 import { attributeCollection, changedFlowFields } from "./flowInputs";
+import { compact, sameName } from "./state";
 
 export interface LiveFlow {
     readonly id: string;
@@ -14,18 +15,7 @@ export interface LiveFlow {
 
 /** Reads a flow's live state; undefined when it does not exist (after the replication window when `recent`). */
 export async function readFlow(ctx: Ctx, id: string, recent: boolean): Promise<LiveFlow | undefined> {
-    const flow = await untilReplicated(ctx, `reading user flow ${id}`, async () => {
-        try {
-            return { done: true as const, value: await call(ctx, "GET", flowPath(id)) };
-        } catch (e) {
-            if ((e as GraphFailure).status !== 404) throw e;
-            if (!recent) return { done: true as const, value: undefined };
-            return { done: false as const, reason: `GET ${flowPath(id)} still answers 404 Not Found` };
-        }
-    }).catch((e) => {
-        if (/gave up after/.test(String((e as Error).message))) return undefined;
-        throw e;
-    });
+    const flow = await getUnlessGone(ctx, flowPath(id), recent);
     if (!flow) return undefined;
     const entity = flow.value && !flow.id ? flow.value : flow; // the docs' GET example wraps the entity in "value"
     let idps: any[] | undefined = entity.onAuthenticationMethodLoadStart?.identityProviders;
@@ -51,7 +41,9 @@ export async function readFlow(ctx: Ctx, id: string, recent: boolean): Promise<L
                 inputType: (INPUT_TYPES.find((t) => t.toLowerCase() === String(input?.inputType ?? "text").toLowerCase()) ?? input?.inputType) as AttributeInputType,
                 options: (input?.options ?? []).map((o: any) => ({ label: o.label, value: o.value })),
             };
-            return typeof a.dataType === "string" && a.dataType !== "string" ? { ...out, dataType: a.dataType } : out;
+            // dataType is part of the state for custom attributes (whose create body needs it) and non-string ones.
+            const withType = typeof a.dataType === "string" && (a.dataType !== "string" || String(a.id).startsWith("extension_"));
+            return withType ? { ...out, dataType: a.dataType } : out;
         });
     return {
         id: entity.id ?? id,
@@ -72,37 +64,80 @@ export function orderLike<T>(live: T[], previous: readonly T[] | undefined, key:
     return [...live].sort((a, b) => rank(a) - rank(b));
 }
 
+/** The ids in a flow's navigation list; undefined when the flow answers 404 (not visible, or gone). */
+async function refIds(ctx: Ctx, listPath: string): Promise<string[] | undefined> {
+    try {
+        return (await listAll(ctx, listPath)).map((x) => String(x?.id));
+    } catch (e) {
+        const status = (e as GraphFailure).status;
+        if (status === 400) return []; // documented: the attributes list answers 400 when the flow has none
+        if (status === 404) return undefined;
+        throw e;
+    }
+}
+
+/** Custom attributes (extension_…) among `ids` that GET /identity/userFlowAttributes/{id} does not know (404). */
+export async function unknownCustomAttributes(ctx: Ctx, ids: readonly string[]): Promise<string[]> {
+    const missing: string[] = [];
+    for (const id of ids.filter((x) => x.startsWith("extension_"))) {
+        if (!(await exists(ctx, `${USER_FLOW_ATTRIBUTES}/${encodeURIComponent(id)}`))) missing.push(id);
+    }
+    return missing;
+}
+
+/**
+ * Adds `id` to a flow's navigation list. A lost answer or a 404 (the flow not visible yet) is retried; a 400/409 is
+ * "already there" when the list shows it, replication when it names a custom attribute that Graph does not know yet
+ * (confirmed by a GET), and otherwise final: Graph's message is reported at once.
+ */
 export async function addRef(ctx: Ctx, listPath: string, refUrl: string, id: string, what: string): Promise<void> {
     await untilReplicated(ctx, `adding ${what} ${id}`, async () => {
         try {
             await call(ctx, "POST", `${listPath}/$ref`, { "@odata.id": refUrl });
-            return { done: true as const, value: undefined };
+            return done(undefined);
         } catch (e) {
             const f = e as GraphFailure;
             if (!f.lost && f.status !== 400 && f.status !== 404 && f.status !== 409) throw e;
-            // Lost answer, "already there", or not replicated yet: look at the list before trying again.
-            let present = false;
-            try {
-                present = (await listAll(ctx, listPath)).some((x) => x?.id === id);
-            } catch (le) {
-                if ((le as GraphFailure).status !== 400) throw le;
-            }
-            if (present) return { done: true as const, value: undefined };
-            return { done: false as const, reason: f.message };
+            const present = await refIds(ctx, listPath);
+            if (present?.includes(id)) return done(undefined);
+            if (f.lost || f.status === 404 || present === undefined) return notYet(f.message);
+            if ((await unknownCustomAttributes(ctx, [id])).length > 0) return notYet(`custom attribute ${id} is not known to the tenant yet (${f.message})`);
+            throw e;
         }
     });
 }
 
-export async function removeRef(ctx: Ctx, listPath: string, id: string): Promise<void> {
-    try {
-        await call(ctx, "DELETE", `${listPath}/${encodeURIComponent(id)}/$ref`);
-    } catch (e) {
-        if ((e as GraphFailure).status !== 404) throw e;
-    }
+/** Removes `id` from a flow's navigation list; 404 is done, except for a recent flow that is not visible yet. */
+export async function removeRef(ctx: Ctx, listPath: string, id: string, flowId: string, recent: boolean): Promise<void> {
+    await untilReplicated(ctx, `removing ${id}`, async () => {
+        try {
+            await call(ctx, "DELETE", `${listPath}/${encodeURIComponent(id)}/$ref`);
+        } catch (e) {
+            if ((e as GraphFailure).status !== 404) throw e;
+            if (recent && !(await exists(ctx, flowPath(flowId)))) return notYet(`user flow ${flowId} is not visible yet`);
+        }
+        return done(undefined);
+    });
 }
 
-/** Brings flow `id` from `from` to `to` with the fewest calls: $ref adds, $ref removes, then one PATCH. */
-export async function convergeFlow(ctx: Ctx, id: string, from: UserFlowOutputs, to: UserFlowInputs, graphRoot: string): Promise<void> {
+/** PATCH, retrying 404s while a recently created flow is not visible yet. */
+async function patchFlow(ctx: Ctx, id: string, patch: Record<string, unknown>, recent: boolean): Promise<void> {
+    await untilReplicated(ctx, `updating user flow ${id}`, async () => {
+        try {
+            await call(ctx, "PATCH", flowPath(id), patch);
+            return done(undefined);
+        } catch (e) {
+            if ((e as GraphFailure).status === 404 && recent) return notYet((e as Error).message);
+            throw e;
+        }
+    });
+}
+
+/**
+ * Brings flow `id` from `from` to `to` with the fewest calls: $ref adds, $ref removes, then one PATCH. `recent`: the
+ * flow was created moments ago, so 404s are replication delay and retried.
+ */
+export async function convergeFlow(ctx: Ctx, id: string, from: UserFlowOutputs, to: UserFlowInputs, graphRoot: string, recent = false): Promise<void> {
     const changed = changedFlowFields(from, to);
     const idpRef = (p: string) => `${graphRoot}/v1.0/identity/identityProviders/${p}`;
     const attrRef = (a: string) => `${graphRoot}/v1.0/identity/userFlowAttributes/${a}`;
@@ -110,30 +145,32 @@ export async function convergeFlow(ctx: Ctx, id: string, from: UserFlowOutputs, 
     const newIdps = to.identityProviders ?? [];
     // Add before remove, so the flow always keeps at least one identity provider.
     for (const p of newIdps.filter((x) => !oldIdps.includes(x))) await addRef(ctx, idpPath(id), idpRef(p), p, "identity provider");
-    for (const p of oldIdps.filter((x) => !newIdps.includes(x))) await removeRef(ctx, idpPath(id), p);
+    for (const p of oldIdps.filter((x) => !newIdps.includes(x))) await removeRef(ctx, idpPath(id), p, id, recent);
     const oldAttrs = (from.attributes ?? []).map((a) => a.attribute);
     const newAttrs = (to.attributes ?? []).map((a) => a.attribute);
     for (const a of newAttrs.filter((x) => !oldAttrs.includes(x))) await addRef(ctx, attrPath(id), attrRef(a), a, "attribute");
-    for (const a of oldAttrs.filter((x) => !newAttrs.includes(x))) await removeRef(ctx, attrPath(id), a);
+    for (const a of oldAttrs.filter((x) => !newAttrs.includes(x))) await removeRef(ctx, attrPath(id), a, id, recent);
     const patch: Record<string, unknown> = { "@odata.type": FLOW_TYPE };
     if (changed.includes("displayName")) patch.displayName = to.displayName;
     if (changed.includes("signUpAllowed")) patch.onInteractiveAuthFlowStart = { "@odata.type": `#${IAFS_TYPE}`, isSignUpAllowed: to.signUpAllowed ?? true };
     if (changed.includes("attributes")) patch.onAttributeCollection = attributeCollection(to.attributes ?? [], false);
-    if (Object.keys(patch).length > 1) await call(ctx, "PATCH", flowPath(id), patch);
+    if (Object.keys(patch).length > 1) await patchFlow(ctx, id, patch, recent);
 }
 
-export async function findFlowByName(ctx: Ctx, displayName: string): Promise<{ id: string } | undefined> {
+/** The flow whose name equals `displayName` the way Graph's uniqueness rule compares names (case-insensitively). */
+export async function findFlowByName(ctx: Ctx, displayName: string): Promise<{ id: string; displayName: string } | undefined> {
     const flows = await listAll(ctx, FLOWS);
-    return flows.find((f) => f?.displayName === displayName);
+    return flows.find((f) => sameName(f?.displayName, displayName));
 }
 
+/** The state of a flow: its live settings ordered like `inputs`, plus tenantId, version and createdAt. */
 export function outputsOf(inputs: UserFlowInputs, live: LiveFlow | undefined, createdAt: string | undefined): UserFlowOutputs {
-    const base = {
+    const base = compact({
         tenantId: inputs.tenantId,
         version: inputs.version,
         createdAt,
-    };
-    if (!live) return { ...inputs, ...base };
+    });
+    if (!live) return compact({ ...inputs, ...base });
     return {
         ...base,
         displayName: live.displayName,

@@ -1,6 +1,7 @@
 /** UserFlow inputs: validation, diff and the Graph create body (pure functions, no I/O). */
 import type * as pulumi from "@pulumi/pulumi";
 import type { FlowAttributeInputs, UserFlowInputs, UserFlowOutputs } from "./types";
+import { brief } from "./graph";
 import { AMLS_TYPE, DATA_TYPES, EMAIL_INPUT, FLOW_TYPE, GUID_RE, IAFS_TYPE, IDP_RE, INPUT_TYPES, OAC_TYPE, UNKNOWN } from "./constants";
 
 type CheckFailure = pulumi.dynamic.CheckFailure;
@@ -30,11 +31,11 @@ export function checkUserFlow(news: Record<string, unknown>): { inputs: UserFlow
     const failures: CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const t = news.tenantId;
-    if (t !== UNKNOWN && (typeof t !== "string" || !GUID_RE.test(t))) fail("tenantId", `tenantId must be the external tenant's id (a GUID), got ${JSON.stringify(t)}`);
+    if (t !== UNKNOWN && (typeof t !== "string" || !GUID_RE.test(t))) fail("tenantId", `tenantId must be the external tenant's id (a GUID), got ${brief(t)}`);
     const d = news.displayName;
-    if (d !== UNKNOWN && (typeof d !== "string" || d.trim() === "" || d.length > 64)) fail("displayName", `displayName must be a non-empty string of at most 64 characters, got ${JSON.stringify(d)}`);
+    if (d !== UNKNOWN && (typeof d !== "string" || d.trim() === "" || d.length > 64)) fail("displayName", `displayName must be a non-empty string of at most 64 characters, got ${brief(d)}`);
     if (news.signUpAllowed !== undefined && news.signUpAllowed !== UNKNOWN && typeof news.signUpAllowed !== "boolean") {
-        fail("signUpAllowed", `signUpAllowed must be true or false, got ${JSON.stringify(news.signUpAllowed)}`);
+        fail("signUpAllowed", `signUpAllowed must be true or false, got ${brief(news.signUpAllowed)}`);
     }
     const idps = news.identityProviders;
     if (idps !== UNKNOWN) {
@@ -43,8 +44,8 @@ export function checkUserFlow(news: Record<string, unknown>): { inputs: UserFlow
         } else {
             idps.forEach((p, i) => {
                 if (p === UNKNOWN) return;
-                if (typeof p !== "string" || !IDP_RE.test(p)) fail("identityProviders", `identityProviders[${i}]: ${JSON.stringify(p)} is not a Graph identity provider id such as "EmailPassword-OAUTH"`);
-                else if (idps.indexOf(p) !== i) fail("identityProviders", `identityProviders[${i}]: ${JSON.stringify(p)} is listed twice`);
+                if (typeof p !== "string" || !IDP_RE.test(p)) fail("identityProviders", `identityProviders[${i}]: ${brief(p)} is not a Graph identity provider id such as "EmailPassword-OAUTH"`);
+                else if (idps.indexOf(p) !== i) fail("identityProviders", `identityProviders[${i}]: ${brief(p)} is listed twice`);
             });
         }
     }
@@ -63,13 +64,13 @@ export function checkUserFlow(news: Record<string, unknown>): { inputs: UserFlow
                 if (x.attribute !== UNKNOWN) {
                     if (typeof x.attribute !== "string" || x.attribute.trim() === "") fail("attributes", `${where}.attribute must be an attribute id such as "city"`);
                     else if (x.attribute === "email") fail("attributes", `${where}.attribute: "email" is always collected; do not list it`);
-                    else if (seen.has(x.attribute)) fail("attributes", `${where}.attribute: ${JSON.stringify(x.attribute)} is listed twice`);
+                    else if (seen.has(x.attribute)) fail("attributes", `${where}.attribute: ${brief(x.attribute)} is listed twice`);
                     else seen.add(x.attribute);
                 }
                 if (x.label !== UNKNOWN && (typeof x.label !== "string" || x.label.trim() === "")) fail("attributes", `${where}.label must be a non-empty string`);
                 if (x.required !== undefined && x.required !== UNKNOWN && typeof x.required !== "boolean") fail("attributes", `${where}.required must be true or false`);
                 const it = x.inputType ?? "text";
-                if (it !== UNKNOWN && !INPUT_TYPES.includes(it as string)) fail("attributes", `${where}.inputType ${JSON.stringify(it)} is not one of ${INPUT_TYPES.join(", ")}`);
+                if (it !== UNKNOWN && !INPUT_TYPES.includes(it as string)) fail("attributes", `${where}.inputType ${brief(it)} is not one of ${INPUT_TYPES.join(", ")}`);
                 const opts = x.options ?? [];
                 if (opts !== UNKNOWN) {
                     if (!Array.isArray(opts) || !opts.every((o) => o === UNKNOWN || (o && typeof o === "object" && typeof (o as any).label === "string" && typeof (o as any).value === "string"))) {
@@ -78,7 +79,7 @@ export function checkUserFlow(news: Record<string, unknown>): { inputs: UserFlow
                         fail("attributes", `${where}.options: a ${it} input needs at least one option`);
                     }
                 }
-                if (x.dataType !== undefined && x.dataType !== UNKNOWN && !DATA_TYPES.includes(x.dataType as string)) fail("attributes", `${where}.dataType ${JSON.stringify(x.dataType)} is not one of ${DATA_TYPES.join(", ")}`);
+                if (x.dataType !== undefined && x.dataType !== UNKNOWN && !DATA_TYPES.includes(x.dataType as string)) fail("attributes", `${where}.dataType ${brief(x.dataType)} is not one of ${DATA_TYPES.join(", ")}`);
                 normalized.push(isUnknown(x) ? { required: false, inputType: "text", options: [], ...x } : normAttr(x as unknown as FlowAttributeInputs));
             });
         }

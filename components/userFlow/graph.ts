@@ -1,7 +1,25 @@
 /**
- * The Microsoft Graph HTTP layer shared by every dynamic provider here: a per-operation context (client, token,
- * waits), one request with throttling/connection retries (`call`), replication-delay polling (`untilReplicated`),
- * paging (`listAll`) and safe error messages (`failure`, `scrub`).
+ * The Microsoft Graph HTTP layer shared by every dynamic provider here. Its API:
+ *
+ *   makeContext(tenantId, opts)        one operation's context: Graph client, token (from opts.credential or the
+ *                                      environment, acquired lazily), backoff, total wait, secrets to scrub
+ *   call(ctx, method, path, body?, query?)
+ *                                      one request: 429/503/504 retried (Retry-After), dropped connections retried
+ *                                      except for POST (reported `lost`), a 401 retried once with a fresh token;
+ *                                      every other error becomes a GraphFailure {status, code, lost} whose message
+ *                                      is safe to show (scrubbed, truncated, names the call and the request id)
+ *   untilReplicated(ctx, what, attempt) repeats `attempt` with exponential backoff while it answers notYet(reason)
+ *   listAll(ctx, path, query?)         every page of a collection
+ *   getUnlessGone(ctx, path, recent)   GET that maps 404 to undefined (within the recent-create window: only after
+ *                                      the 404 outlasted the replication wait)
+ *   exists(ctx, path)                  GET → true, 404 → false
+ *   deleteConfirmed(ctx, path, probe, recent)
+ *                                      DELETE; a 404 inside the recent-create window is confirmed by consecutive 404s
+ *   isRecent(createdAt)                whether a create was within RECENT_CREATE_MS
+ *   failure, scrub, truncate, brief    safe error text; odataQuote; graphRootOf(opts)
+ *
+ * The total wait of one operation (throttling or replication) is opts.maxWaitMs, else the environment variable
+ * GRAPH_MAX_WAIT_SECONDS, else 300 s.
  *
  * Serialization: Pulumi serializes a dynamic provider with everything its methods reach, so this module keeps to
  * plain functions and constants; packages are loaded with `require` inside the functions and credentials are made
@@ -11,6 +29,20 @@ import type { ProviderOptions } from "./types";
 import { credentialFromEnv } from "./credentials";
 import { DEFAULT_GRAPH_BASE_URL, GRAPH_SCOPE, GUID_RE } from "./constants";
 
+/**
+ * Within this long after a create, a 404 may be replication delay rather than absence. Graph documents no bound;
+ * terraform-provider-azuread's consistency helpers poll for minutes after a write (see ARCHITECTURE.md).
+ */
+export const RECENT_CREATE_MS = 10 * 60_000;
+/** Consecutive 404s that confirm a recently created object is gone (terraform-provider-azuread polls until several
+ * consecutive reads agree: 3 after create, 5 after update/delete). */
+export const ABSENCE_CONFIRMATIONS = 3;
+/** The environment variable that bounds the total wait of one operation, in seconds. */
+export const MAX_WAIT_ENV = "GRAPH_MAX_WAIT_SECONDS";
+export const DEFAULT_MAX_WAIT_MS = 300_000;
+/** Longest piece of a Graph message or an input value repeated in an error. */
+const MAX_SHOWN = 300;
+
 export interface Ctx {
     readonly client: import("@microsoft/microsoft-graph-client").Client;
     readonly tenantId: string;
@@ -19,6 +51,17 @@ export interface Ctx {
     readonly sleep: (ms: number) => Promise<void>;
     /** Values that must never appear in an error message. */
     readonly secrets: string[];
+    /** Drops the cached token so the next request acquires a new one (with `claims` from a CAE challenge). */
+    readonly renewToken: (claims?: string) => void;
+}
+
+/** What an `untilReplicated` attempt answers. */
+export type Attempt<T> = { done: true; value: T } | { done: false; reason: string };
+export function done<T>(value: T): Attempt<T> {
+    return { done: true, value };
+}
+export function notYet<T>(reason: string): Attempt<T> {
+    return { done: false, reason };
 }
 
 /** An error whose message is safe to show: no token, secret or request body. */
@@ -37,13 +80,56 @@ export function scrub(text: string, secrets: readonly string[]): string {
         .replace(/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "***");
 }
 
+/** `text` cut to `max` characters, saying how long it was. */
+export function truncate(text: string, max = MAX_SHOWN): string {
+    return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/** A value as it may appear in a message: JSON, truncated (inputs can be arbitrarily large). */
+export function brief(value: unknown, max = 80): string {
+    let text: string;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    } catch {
+        text = String(value);
+    }
+    return truncate(text, max);
+}
+
 export function failure(message: string, props: { status?: number; code?: string; lost?: boolean } = {}): GraphFailure {
     return Object.assign(new Error(message), props);
 }
 
+/** GRAPH_MAX_WAIT_SECONDS in ms, undefined when unset; a clear error when it is not a positive number. */
+export function maxWaitFromEnv(env: Record<string, string | undefined>): number | undefined {
+    const raw = env[MAX_WAIT_ENV];
+    if (raw === undefined || raw.trim() === "") return undefined;
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`${MAX_WAIT_ENV} must be a positive number of seconds (the total wait for Graph replication or throttling; default 300), got ${brief(raw)}`);
+    return Math.round(seconds * 1000);
+}
+
+export function isRecent(createdAt: unknown): boolean {
+    if (typeof createdAt !== "string") return false;
+    const t = Date.parse(createdAt);
+    return !Number.isNaN(t) && Date.now() - t < RECENT_CREATE_MS;
+}
+
+/** The claims of a `WWW-Authenticate: Bearer … claims="<base64>"` challenge (continuous access evaluation). */
+function challengeClaims(header: string | null | undefined): string | undefined {
+    const m = /claims="([^"]+)"/.exec(header ?? "");
+    if (!m) return undefined;
+    try {
+        return Buffer.from(m[1], "base64").toString("utf8");
+    } catch {
+        return undefined;
+    }
+}
+
 export function makeContext(tenantId: string, opts: ProviderOptions): Ctx {
-    if (!GUID_RE.test(tenantId ?? "")) throw new Error(`tenantId ${JSON.stringify(tenantId)} is not a GUID`);
+    if (!GUID_RE.test(tenantId ?? "")) throw new Error(`tenantId ${brief(tenantId)} is not a GUID`);
     const env = process.env;
+    const maxWaitMs = opts.maxWaitMs ?? maxWaitFromEnv(env) ?? DEFAULT_MAX_WAIT_MS;
     const baseUrl = (opts.baseUrl ?? env.GRAPH_BASE_URL ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, "");
     let host: string;
     try {
@@ -51,7 +137,7 @@ export function makeContext(tenantId: string, opts: ProviderOptions): Ctx {
         if (u.protocol !== "https:") throw new Error("not https");
         host = u.hostname;
     } catch {
-        throw new Error(`GRAPH_BASE_URL ${JSON.stringify(baseUrl)} must be an absolute https URL such as https://graph.microsoft.com (the Graph client sends the token only over https)`);
+        throw new Error(`GRAPH_BASE_URL ${brief(baseUrl)} must be an absolute https URL such as https://graph.microsoft.com (the Graph client sends the token only over https)`);
     }
     const secrets = ["ARM_CLIENT_SECRET", "AZURE_CLIENT_SECRET", "ARM_OIDC_TOKEN", "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"]
         .map((n) => env[n]).filter((v): v is string => typeof v === "string" && v !== "");
@@ -64,12 +150,14 @@ export function makeContext(tenantId: string, opts: ProviderOptions): Ctx {
     }
     const cred = credential;
     let cached: { token: string; expires: number } | undefined;
+    let claims: string | undefined;
     const authProvider = {
         getAccessToken: async (): Promise<string> => {
             if (cached && cached.expires - 120_000 > Date.now()) return cached.token;
             let token: { token: string; expiresOnTimestamp: number } | null;
             try {
-                token = await cred.getToken(GRAPH_SCOPE, { tenantId });
+                // `claims` (after a challenge) makes MSAL skip its own token cache and ask for a new token.
+                token = await cred.getToken(GRAPH_SCOPE, claims ? { tenantId, claims } : { tenantId });
             } catch (e) {
                 const first = String((e as Error)?.message ?? e).split("\n")[0].replace(/[.\s]+$/, "");
                 const err = new Error(scrub(`could not get a Microsoft Graph token for tenant ${tenantId} with ${source}: ${first}. ` +
@@ -100,9 +188,13 @@ export function makeContext(tenantId: string, opts: ProviderOptions): Ctx {
         client,
         tenantId,
         backoffBaseMs: opts.backoffBaseMs ?? 2000,
-        maxWaitMs: opts.maxWaitMs ?? 300_000,
+        maxWaitMs,
         sleep: opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))),
         secrets,
+        renewToken: (c?: string) => {
+            cached = undefined;
+            claims = c;
+        },
     };
 }
 
@@ -117,11 +209,14 @@ export type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
 /**
  * One Graph request. 429/503/504 are retried honouring Retry-After (else exponential backoff); a dropped
- * connection is retried for GET/PATCH/DELETE and reported as `lost` for POST (the caller reconciles).
+ * connection is retried for GET/PATCH/DELETE and reported as `lost` for POST (the caller reconciles); a 401 is
+ * retried once with a newly acquired token (a token revoked or expired early, or a claims challenge) before it is
+ * reported.
  */
 export async function call(ctx: Ctx, method: Method, path: string, body?: unknown, query?: Record<string, string>): Promise<any> {
     let waited = 0;
     let attempt = 0;
+    let renewed = false;
     for (;;) {
         attempt++;
         try {
@@ -157,8 +252,13 @@ export async function call(ctx: Ctx, method: Method, path: string, body?: unknow
                 throw failure(scrub(`${where}: no response from Microsoft Graph (${err.message || err.code || "connection failed"})`, ctx.secrets), { lost: true });
             }
             const code = err.code ?? undefined;
-            const msg = scrub(err.message ?? "", ctx.secrets);
+            const msg = truncate(scrub(err.message ?? "", ctx.secrets));
             const rid = err.requestId ? ` (request-id ${err.requestId})` : "";
+            if (status === 401 && !renewed) {
+                renewed = true;
+                ctx.renewToken(challengeClaims(err.headers?.get?.("WWW-Authenticate")));
+                continue;
+            }
             if (status === 401) {
                 throw failure(`${where}: Microsoft Graph rejected the access token for tenant ${ctx.tenantId} (401 ${code ?? ""}: ${msg})${rid}. The credential may be expired or issued for another tenant; check the credential environment variables`, { status, code });
             }
@@ -173,20 +273,21 @@ export async function call(ctx: Ctx, method: Method, path: string, body?: unknow
 /**
  * Repeats `attempt` with exponential backoff while it reports "not yet" (replication delay), up to maxWaitMs.
  */
-export async function untilReplicated<T>(ctx: Ctx, what: string, attempt: () => Promise<{ done: true; value: T } | { done: false; reason: string }>): Promise<T> {
+export async function untilReplicated<T>(ctx: Ctx, what: string, attempt: () => Promise<Attempt<T>>): Promise<T> {
     let waited = 0;
     let delay = ctx.backoffBaseMs;
     for (;;) {
         const r = await attempt();
         if (r.done) return r.value;
         if (waited + delay > ctx.maxWaitMs) {
-            throw new Error(`${what}: gave up after ${Math.round(waited / 1000)} s of retries: ${r.reason}`);
+            throw Object.assign(new Error(`${what}: gave up after ${Math.round(waited / 1000)} s of retries: ${truncate(r.reason, 2 * MAX_SHOWN)}`), { gaveUp: true });
         }
         await ctx.sleep(delay);
         waited += delay;
         delay = Math.min(delay * 2, 60_000);
     }
 }
+
 export function odataQuote(s: string): string {
     return `'${s.replace(/'/g, "''")}'`;
 }
@@ -205,4 +306,63 @@ export async function listAll(ctx: Ctx, path: string, query?: Record<string, str
 /** The Graph root (scheme + host) that `@odata.id` references must name. */
 export function graphRootOf(opts: ProviderOptions): string {
     return (opts.baseUrl ?? process.env.GRAPH_BASE_URL ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, "");
+}
+
+/** GET `path`; undefined on 404. Within the recent-create window a 404 is retried (replication) until the wait runs
+ * out, and only then taken as absence. */
+export async function getUnlessGone(ctx: Ctx, path: string, recent: boolean): Promise<any | undefined> {
+    try {
+        return await untilReplicated(ctx, `GET ${path}`, async () => {
+            try {
+                return done(await call(ctx, "GET", path));
+            } catch (e) {
+                if ((e as GraphFailure).status !== 404) throw e;
+                return recent ? notYet(`GET ${path} still answers 404 Not Found`) : done(undefined);
+            }
+        });
+    } catch (e) {
+        if ((e as { gaveUp?: boolean }).gaveUp) return undefined;
+        throw e;
+    }
+}
+
+/** GET `path` once: true when it answers, false on 404. */
+export async function exists(ctx: Ctx, path: string): Promise<boolean> {
+    try {
+        await call(ctx, "GET", path);
+        return true;
+    } catch (e) {
+        if ((e as GraphFailure).status === 404) return false;
+        throw e;
+    }
+}
+
+/**
+ * DELETE `path`. A 404 means "already gone", except within the recent-create window, where it may be replication
+ * delay (the object answers 404 here and reappears seconds later): then absence must be confirmed by
+ * ABSENCE_CONFIRMATIONS consecutive 404s of `probe`, spaced by the backoff; an object that shows up is deleted
+ * again. If the wait runs out while every probe still answers 404, the object is taken as gone.
+ */
+export async function deleteConfirmed(ctx: Ctx, path: string, probe: () => Promise<boolean>, recent: boolean): Promise<void> {
+    let waited = 0;
+    let delay = ctx.backoffBaseMs;
+    for (;;) {
+        try {
+            await call(ctx, "DELETE", path);
+            return;
+        } catch (e) {
+            if ((e as GraphFailure).status !== 404) throw e;
+        }
+        if (!recent) return;
+        let misses = 0;
+        for (;;) {
+            if (misses >= ABSENCE_CONFIRMATIONS || waited + delay > ctx.maxWaitMs) return;
+            await ctx.sleep(delay);
+            waited += delay;
+            delay = Math.min(delay * 2, 60_000);
+            if (await probe()) break;
+            misses++;
+        }
+        // It was there after all (replication): delete it again.
+    }
 }

@@ -29,7 +29,7 @@ export interface UserFlowInputs {
 }
 
 export interface UserFlowOutputs extends UserFlowInputs {
-    /** When this provider created (or adopted) the flow; bounds the replication-delay window of `read`. */
+    /** When this provider created the flow; bounds the replication-delay window of read, update and delete. */
     readonly createdAt?: string;
 }
 
@@ -38,6 +38,11 @@ export interface UserFlowApplicationInputs {
     readonly userFlowId: string;
     readonly appId: string;
     readonly version?: string;
+}
+
+export interface UserFlowApplicationOutputs extends UserFlowApplicationInputs {
+    /** When this provider made the link; bounds the replication-delay window of read and delete. */
+    readonly createdAt?: string;
 }
 
 export interface UserFlowAttributeInputs {
@@ -52,6 +57,8 @@ export interface UserFlowAttributeInputs {
 export interface UserFlowAttributeOutputs extends UserFlowAttributeInputs {
     /** The attribute id (same as the resource id). */
     readonly attributeId?: string;
+    /** When this provider created the attribute; bounds the replication-delay window of read, update and delete. */
+    readonly createdAt?: string;
 }
 
 /** Options for tests and special setups; the default provider uses none and reads only the environment. */
@@ -62,7 +69,7 @@ export interface ProviderOptions {
     readonly baseUrl?: string;
     /** First wait of the replication-delay backoff, doubled each time (default 2000 ms). */
     readonly backoffBaseMs?: number;
-    /** Upper bound of all waits of one operation (default 300000 ms). */
+    /** Upper bound of the waits of one operation (default: GRAPH_MAX_WAIT_SECONDS × 1000, else 300000 ms). */
     readonly maxWaitMs?: number;
     /** How to wait (default: a timer). Tests pass a recorder. */
     readonly sleep?: (ms: number) => Promise<void>;

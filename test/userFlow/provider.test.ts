@@ -214,9 +214,10 @@ describe("against the Graph stand-in", () => {
         const flow = await h.flow.create(base);
         h.server.requests.length = 0;
         const link = await h.link.create({ tenantId: TENANT, userFlowId: flow.id, appId: APP.toUpperCase() });
-        expect(link).toEqual({ id: `${flow.id}/${APP}`, outs: { tenantId: TENANT, userFlowId: flow.id, appId: APP } });
+        // createdAt bounds the replication window of read and delete; it is state, not an input.
+        expect(link).toEqual({ id: `${flow.id}/${APP}`, outs: { tenantId: TENANT, userFlowId: flow.id, appId: APP, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } });
         const read = await h.link.read!(link.id, link.outs);
-        expect(read).toEqual({ id: link.id, props: link.outs, inputs: link.outs });
+        expect(read).toEqual({ id: link.id, props: link.outs, inputs: { tenantId: TENANT, userFlowId: flow.id, appId: APP } });
         await h.link.delete!(link.id, link.outs);
         expect(h.server.calls()).toEqual([
             "POST /identity/authenticationEventsFlows/{id}/conditions/applications/includeApplications",
@@ -231,7 +232,7 @@ describe("against the Graph stand-in", () => {
         const inputs = (await h.attribute.check!({}, { tenantId: TENANT, displayName: "Hobby", description: "Your hobby" })).inputs;
         const created = await h.attribute.create(inputs);
         expect(created.id).toMatch(/^extension_[0-9a-f]{32}_Hobby$/);
-        expect(created.outs).toEqual({ tenantId: TENANT, displayName: "Hobby", dataType: "string", description: "Your hobby", attributeId: created.id });
+        expect(created.outs).toEqual({ tenantId: TENANT, displayName: "Hobby", dataType: "string", description: "Your hobby", attributeId: created.id, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
         const read = await h.attribute.read!(created.id, created.outs);
         expect(read.props).toEqual(created.outs);
         await h.attribute.update!(created.id, created.outs, { ...inputs, description: "Another hobby" });
