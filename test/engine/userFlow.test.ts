@@ -1,0 +1,346 @@
+/**
+ * The user-flow resources under the real Pulumi engine (see workspace.ts), against the https Graph stand-in of
+ * test/userFlow. One stack lives through the whole sequence, one step per test, in order:
+ *
+ *   up → no-op up → config change → provider `version` bump (+ refresh) → out-of-band edit, refresh, up →
+ *   import of a flow made outside Pulumi → destroy
+ *
+ * Each step asserts the engine's own report (its JSON event stream: which step it took for each resource, which
+ * properties it saw change, the summary) and what the stand-in saw (its objects and the Graph calls, writes above all).
+ * After every step the exported state must hold no secret in plaintext.
+ *
+ * The provider runs where the engine puts it: in the dynamic-provider plugin process, configured only by its
+ * environment (GRAPH_BASE_URL, NODE_EXTRA_CA_CERTS for the stand-in's certificate, and a managed-identity endpoint
+ * for its token; see identityEndpoint.ts).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ConfigMap, EngineEvent } from "@pulumi/pulumi/automation";
+import { GraphStandIn, type RecordedRequest } from "../userFlow/graphStandIn";
+import { selfSignedCertificate } from "../userFlow/tls";
+import { IdentityEndpoint } from "./identityEndpoint";
+import { PROJECT, userFlowProgram } from "./program";
+import { createEngineWorkspace, findPulumiCli, type EngineWorkspace } from "./workspace";
+import { errors, recorder, changedOutputs, stepOps, summary, urnName, warnings } from "./events";
+
+const TENANT = "11111111-2222-4333-8444-555555555555";
+const APP = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+const STACK = "enginetest";
+/** The secret config value the program passes through to a stack output. */
+const MARKER = "engine-marker-7f3c9a1e5b";
+const PASSPHRASE_ERROR = /incorrect passphrase|failed to decrypt|passphrase must be set/i;
+const FLOW_TYPE = "pulumi-nodejs:dynamic/entra-userflow:UserFlow";
+const LINK_TYPE = "pulumi-nodejs:dynamic/entra-userflow:UserFlowApplication";
+const ATTR_TYPE = "pulumi-nodejs:dynamic/entra-userflow:UserFlowAttribute";
+
+const userFlowConfig = {
+    displayName: "Engine test sign-up",
+    signUpAllowed: true,
+    identityProviders: ["emailPassword"],
+    customAttributes: [{ name: "FavoriteColor", dataType: "string", description: "Favourite colour" }],
+    attributes: [
+        { attribute: "displayName", label: "Display name", required: true },
+        { attribute: "FavoriteColor", label: "Favourite colour" },
+    ],
+};
+
+const cli = findPulumiCli();
+if (!cli && process.env.CI !== "true") {
+    process.stderr.write("test/engine: no Pulumi CLI found (run `node scripts/ensure-pulumi.mjs`, see the README); the engine tests are skipped\n");
+}
+// Under CI=true the suite always runs, and fails in beforeAll when there is no CLI: never a silent skip there.
+const describeEngine = cli || process.env.CI === "true" ? describe : describe.skip;
+
+interface StateResource {
+    urn: string;
+    type: string;
+    id?: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+}
+
+describeEngine("user flows under the real Pulumi engine", () => {
+    let standIn: GraphStandIn;
+    let identity: IdentityEndpoint;
+    let ws: EngineWorkspace;
+    let caDir: string;
+    /** Index into standIn.requests where the current step began. */
+    let mark = 0;
+
+    /** Graph requests since the current step began, as "METHOD shape" (ids replaced). */
+    const stepCalls = (): string[] => standIn.calls().slice(mark);
+    const stepWrites = (): string[] => standIn.requests.slice(mark).filter((r: RecordedRequest) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
+
+    async function run(op: "up" | "refresh" | "destroy"): Promise<EngineEvent[]> {
+        mark = standIn.requests.length;
+        const rec = recorder();
+        try {
+            if (op === "up") await ws.stack.up({ onEvent: rec.onEvent });
+            else if (op === "refresh") await ws.stack.refresh({ onEvent: rec.onEvent });
+            else await ws.stack.destroy({ onEvent: rec.onEvent });
+        } catch (e) {
+            // The engine's own diagnostics say more than the CLI's exit status.
+            throw new Error(`pulumi ${op} failed: ${errors(rec.events).join("\n") || (e as Error).message}`);
+        }
+        expect(errors(rec.events)).toEqual([]);
+        expect(warnings(rec.events)).toEqual([]);
+        expect(standIn.violations).toEqual([]);
+        return rec.events;
+    }
+
+    async function state(): Promise<StateResource[]> {
+        const deployment = await ws.stack.exportStack();
+        return (deployment.deployment.resources ?? []) as StateResource[];
+    }
+
+    function byType(resources: StateResource[], type: string): StateResource[] {
+        return resources.filter((r) => r.type === type);
+    }
+
+    async function setConfig(values: ConfigMap): Promise<void> {
+        await ws.stack.setAllConfig(values);
+    }
+
+    beforeAll(async () => {
+        if (!cli) throw new Error("CI=true but no Pulumi CLI was found: `node scripts/ensure-pulumi.mjs` builds one (it runs first in `npm test`)");
+        const cert = selfSignedCertificate();
+        caDir = mkdtempSync(join(tmpdir(), "engine-ca-"));
+        writeFileSync(join(caDir, "ca.pem"), cert.cert);
+        standIn = new GraphStandIn(cert);
+        await standIn.start();
+        standIn.addApp(APP);
+        identity = new IdentityEndpoint(standIn.token);
+        await identity.start();
+        ws = await createEngineWorkspace({
+            cli,
+            projectName: PROJECT,
+            stackName: STACK,
+            program: userFlowProgram,
+            env: {
+                GRAPH_BASE_URL: standIn.url,
+                NODE_EXTRA_CA_CERTS: join(caDir, "ca.pem"),
+                IDENTITY_ENDPOINT: identity.url,
+                IDENTITY_HEADER: identity.header,
+            },
+        });
+        await setConfig({
+            [`${PROJECT}:tenantId`]: { value: TENANT },
+            [`${PROJECT}:subdomain`]: { value: "contoso" },
+            [`${PROJECT}:hosting`]: { value: JSON.stringify({ enabled: false }) },
+            [`${PROJECT}:userFlow`]: { value: JSON.stringify(userFlowConfig) },
+            "engine-test:appClientId": { value: APP },
+            "engine-test:marker": { value: MARKER, secret: true },
+        });
+    });
+
+    /** `pulumi stack export` without --show-secrets (the Automation API's exportStack decrypts). */
+    const plainExport = (): string => ws.cli(["stack", "export", "--stack", STACK]);
+    /** The checkpoint the file backend keeps on disk. */
+    const stateFile = (): string => readFileSync(join(ws.dir, "state", ".pulumi", "stacks", PROJECT, `${STACK}.json`), "utf8");
+
+    afterEach(() => {
+        // Whatever the step did, neither the export nor the stored state holds the secret in plaintext.
+        if (!ws) return;
+        expect(plainExport()).not.toContain(MARKER);
+        expect(stateFile()).not.toContain(MARKER);
+    });
+
+    afterAll(async () => {
+        ws?.dispose();
+        await identity?.close();
+        await standIn?.close();
+        if (caDir) rmSync(caDir, { recursive: true, force: true });
+    });
+
+    test("up creates the custom attribute, the flow and the app's link, with one POST each", async () => {
+        const events = await run("up");
+        expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "create", "signup-flow": "create", "signup-app": "create" });
+        expect(summary(events)).toEqual({ create: 5 });
+        expect(stepWrites().map((w) => w.replace(/[0-9a-f-]{36}/g, "{id}"))).toEqual([
+            "POST /identity/userFlowAttributes",
+            "POST /identity/authenticationEventsFlows",
+            "POST /identity/authenticationEventsFlows/{id}/conditions/applications/includeApplications",
+        ]);
+        const [flow] = [...standIn.flows.values()];
+        expect(standIn.flows.size).toBe(1);
+        expect(flow.displayName).toBe("Engine test sign-up");
+        expect(flow.signUpAllowed).toBe(true);
+        expect(flow.idps).toEqual(["EmailPassword-OAUTH"]);
+        expect(flow.apps).toEqual([APP]);
+        const custom = [...standIn.attributes.values()].filter((a) => a.userFlowAttributeType === "custom");
+        expect(custom.map((a) => a.displayName)).toEqual(["FavoriteColor"]);
+        expect(flow.attrs).toEqual(["email", "displayName", custom[0].id]);
+        // The engine stored the Graph ids as the resources' ids.
+        const resources = await state();
+        expect(byType(resources, FLOW_TYPE).map((r) => r.id)).toEqual([flow.id]);
+        expect(byType(resources, LINK_TYPE).map((r) => r.id)).toEqual([`${flow.id}/${APP}`]);
+        expect(byType(resources, ATTR_TYPE).map((r) => r.id)).toEqual([custom[0].id]);
+        // The provider got its token from the managed-identity endpoint, for Microsoft Graph.
+        expect(new Set(identity.requests)).toEqual(new Set(["https://graph.microsoft.com"]));
+    });
+
+    test("the stack's secret is encrypted in the state and in the stack file, and the passphrase decrypts it", async () => {
+        const exported = plainExport();
+        expect(exported).not.toContain(MARKER);
+        // Where the secret is used — the stack output, and the config the engine hands the dynamic-provider plugin —
+        // the export holds Pulumi's secret signature with a ciphertext.
+        const resources = JSON.parse(exported).deployment.resources as StateResource[];
+        const output = resources.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs!.marker as Record<string, unknown>;
+        const providerInput = resources.find((r) => r.type === "pulumi:providers:pulumi-nodejs")!.inputs!["engine-test:marker"] as Record<string, unknown>;
+        for (const value of [output, providerInput]) {
+            expect(Object.keys(value).sort()).toEqual(["4dabf18193072939515e22adb298388d", "ciphertext"]);
+            expect(value["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270");
+        }
+        const stackFile = readFileSync(join(ws.workDir, `Pulumi.${STACK}.yaml`), "utf8");
+        expect(stackFile).not.toContain(MARKER);
+        expect(stackFile).toMatch(/marker:\s*\n\s*secure: /);
+        // Decrypted with the passphrase, the values are really there...
+        const decrypted = JSON.parse(ws.cli(["stack", "export", "--show-secrets", "--stack", STACK])).deployment.resources as StateResource[];
+        expect(decrypted.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs!.marker).toMatchObject({ plaintext: JSON.stringify(MARKER) });
+        expect(decrypted.find((r) => r.type === "pulumi:providers:pulumi-nodejs")!.inputs!["engine-test:marker"]).toMatchObject({ plaintext: JSON.stringify(MARKER) });
+        expect((await ws.stack.outputs()).marker).toEqual({ value: MARKER, secret: true });
+        // ...and another passphrase cannot read it.
+        expect(() => ws.cli(["stack", "export", "--show-secrets", "--stack", STACK], { PULUMI_CONFIG_PASSPHRASE: "not the passphrase" }))
+            .toThrow(PASSPHRASE_ERROR);
+    });
+
+    test("a second up changes nothing and makes no Graph write", async () => {
+        const events = await run("up");
+        expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "same", "signup-flow": "same", "signup-app": "same" });
+        expect(summary(events)).toEqual({ same: 5 });
+        expect(stepWrites()).toEqual([]);
+    });
+
+    test("a config change updates the flow in place with one PATCH", async () => {
+        await setConfig({
+            [`${PROJECT}:userFlow`]: {
+                value: JSON.stringify({
+                    ...userFlowConfig,
+                    signUpAllowed: false,
+                    attributes: [userFlowConfig.attributes[0], { attribute: "FavoriteColor", label: "Colour you like" }],
+                }),
+            },
+        });
+        const events = await run("up");
+        expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "same", "signup-flow": "update", "signup-app": "same" });
+        expect(changedOutputs(events)).toEqual({ "signup-flow": ["attributes", "signUpAllowed"] });
+        expect(summary(events)).toEqual({ same: 4, update: 1 });
+        const [flow] = [...standIn.flows.values()];
+        expect(stepWrites()).toEqual([`PATCH /identity/authenticationEventsFlows/${flow.id}`]);
+        expect(flow.signUpAllowed).toBe(false);
+        expect(flow.inputs.find((i) => i.attribute !== "displayName" && i.attribute !== "email")?.label).toBe("Colour you like");
+        expect(standIn.flows.size).toBe(1);
+    });
+
+    test("a provider version bump updates every resource in place, keeps complete state, and makes no Graph write", async () => {
+        const before = await state();
+        await setConfig({ "engine-test:providerVersion": { value: "2" } });
+        const events = await run("up");
+        expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "update", "signup-flow": "update", "signup-app": "update" });
+        expect(changedOutputs(events)).toEqual({ "signup-attr-FavoriteColor": ["version"], "signup-flow": ["version"], "signup-app": ["version"] });
+        expect(summary(events)).toEqual({ same: 2, update: 3 });
+        expect(stepWrites()).toEqual([]);
+        // Every resource keeps all its outputs (not only the serialized provider), now at version 2, same ids.
+        const after = await state();
+        for (const type of [FLOW_TYPE, LINK_TYPE, ATTR_TYPE]) {
+            const [old] = byType(before, type);
+            const [now] = byType(after, type);
+            expect(now.id).toBe(old.id);
+            const { __provider: _p1, version: v1, ...oldRest } = old.outputs ?? {};
+            const { __provider: _p2, version: v2, ...newRest } = now.outputs ?? {};
+            expect([v1, v2]).toEqual(["1", "2"]);
+            expect(newRest).toEqual(oldRest);
+            expect(Object.keys(newRest).length).toBeGreaterThan(2);
+        }
+    });
+
+    test("after the bump, refresh reads every resource and finds nothing changed", async () => {
+        const events = await run("refresh");
+        expect(summary(events)).toEqual({ same: 5 });
+        expect(stepWrites()).toEqual([]);
+        expect(stepCalls().length).toBeGreaterThan(0);
+    });
+
+    test("an out-of-band edit is seen by refresh and repaired by the next up", async () => {
+        const [flow] = [...standIn.flows.values()];
+        // A portal edit: sign-up allowed again, and a second identity provider.
+        flow.signUpAllowed = true;
+        flow.idps = [...flow.idps, "EmailOtpSignup-OAUTH"];
+
+        let events = await run("refresh");
+        // The engine reports drift as an update of the flow's state.
+        expect(summary(events)).toEqual({ same: 4, update: 1 });
+        expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "same", "signup-flow": "update", "signup-app": "same" });
+        expect(changedOutputs(events)).toEqual({ "signup-flow": ["identityProviders", "signUpAllowed"] });
+        expect(stepWrites()).toEqual([]);
+
+        events = await run("up");
+        expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "same", "signup-flow": "update", "signup-app": "same" });
+        expect(changedOutputs(events)).toEqual({ "signup-flow": ["identityProviders", "signUpAllowed"] });
+        expect(stepWrites()).toEqual([
+            `DELETE /identity/authenticationEventsFlows/${flow.id}/microsoft.graph.externalUsersSelfServiceSignUpEventsFlow/onAuthenticationMethodLoadStart/microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp/identityProviders/EmailOtpSignup-OAUTH/$ref`,
+            `PATCH /identity/authenticationEventsFlows/${flow.id}`,
+        ]);
+        expect(flow.signUpAllowed).toBe(false);
+        expect(flow.idps).toEqual(["EmailPassword-OAUTH"]);
+
+        events = await run("up");
+        expect(summary(events)).toEqual({ same: 5 });
+        expect(stepWrites()).toEqual([]);
+    });
+
+    /** A flow someone made in the portal, never seen by this stack. */
+    const outside = {
+        id: "0f0e0d0c-0b0a-4909-8807-060504030201",
+        displayName: "Made in the portal",
+        signUpAllowed: true,
+        idps: ["EmailPassword-OAUTH"],
+        attrs: ["email"],
+        inputs: [],
+        apps: [],
+        visibleAt: 0,
+    };
+
+    // The `import` resource option on a dynamic resource does not reach the provider: the engine's import step
+    // (pkg/resource/deploy/step.go, ImportStep.Apply at v3.274.1) calls the plugin's Read with only the id — no
+    // state, no inputs — and the Node dynamic-provider host (@pulumi/pulumi cmd/dynamic-provider, `read`) needs the
+    // serialized provider from one of them, so it fails with "code must be a string, not undefined" before any
+    // provider code runs (open upstream: pulumi/pulumi#3550, #16175). This test pins that behaviour and what matters
+    // while it lasts: the failed import writes nothing, leaves the flow as it was and adds nothing to the state.
+    // When an import route works (upstream, or in the resource classes), replace it with the import sequence.
+    test("the import resource option fails in the dynamic-provider host before any Graph call, leaving the flow and the state untouched", async () => {
+        standIn.flows.set(outside.id, structuredClone(outside));
+        const before = await state();
+        await setConfig({
+            "engine-test:importFlowId": { value: outside.id },
+            "engine-test:importFlowName": { value: outside.displayName },
+        });
+        mark = standIn.requests.length;
+        const rec = recorder();
+        await expect(ws.stack.up({ onEvent: rec.onEvent })).rejects.toThrow(/update failed/);
+        expect(errors(rec.events)).toContain("code must be a string, not undefined");
+        expect(stepCalls()).toEqual([]);
+        expect(standIn.flows.get(outside.id)).toEqual(outside);
+        // The user-flow resources' state is as it was, and no "imported-flow" entered it.
+        const userFlowState = (rs: StateResource[]) => rs.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
+            .map((r) => ({ name: urnName(r.urn), id: r.id, inputs: r.inputs, outputs: r.outputs }));
+        expect(userFlowState(await state())).toEqual(userFlowState(before));
+        expect(userFlowState(before).map((r) => r.name).sort()).toEqual(["signup-app", "signup-attr-FavoriteColor", "signup-flow"]);
+
+        await ws.stack.removeAllConfig(["engine-test:importFlowId", "engine-test:importFlowName"]);
+        const events = await run("up");
+        expect(summary(events)).toEqual({ same: 5 });
+        expect(stepWrites()).toEqual([]);
+    });
+
+    test("destroy deletes everything the stack manages, and nothing it does not", async () => {
+        const events = await run("destroy");
+        expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "delete", "signup-flow": "delete", "signup-app": "delete" });
+        expect(summary(events)).toEqual({ delete: 5 });
+        expect([...standIn.flows.keys()]).toEqual([outside.id]);
+        expect(standIn.flows.get(outside.id)).toEqual(outside);
+        expect([...standIn.attributes.values()].filter((a) => a.userFlowAttributeType === "custom")).toEqual([]);
+        expect(await state()).toEqual([]);
+    });
+});
