@@ -33,7 +33,10 @@ export interface UserFlowAttributeEntry {
 export interface UserFlowArgs {
     /** The external tenant's id (a GUID). */
     readonly tenantId: pulumi.Input<string>;
-    /** Display name; unique in the tenant. An existing flow with this name is adopted. */
+    /**
+     * Display name; unique in the tenant (case-insensitively). A flow this stack did not create is never taken over:
+     * create fails naming its id; bring it under management with the resource option `{ import: id }`.
+     */
     readonly displayName: pulumi.Input<string>;
     /** Whether people can create accounts (false = sign-in only). Default true. */
     readonly signUpAllowed?: pulumi.Input<boolean>;
@@ -50,8 +53,8 @@ export class UserFlow extends pulumi.dynamic.Resource {
     declare readonly signUpAllowed: pulumi.Output<boolean>;
     declare readonly identityProviders: pulumi.Output<string[]>;
     declare readonly attributes: pulumi.Output<{ attribute: string; label: string; required: boolean; inputType: AttributeInputType; options: { label: string; value: string }[] }[]>;
-    /** When the flow was created or adopted by this program. */
-    declare readonly createdAt: pulumi.Output<string>;
+    /** When this program created the flow (absent for an imported one); bounds the replication-delay window. */
+    declare readonly createdAt: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: UserFlowArgs, opts?: pulumi.CustomResourceOptions) {
         super(userFlowProvider, name, { ...args, version: PROVIDER_VERSION, createdAt: undefined }, opts, MODULE, "UserFlow");
@@ -72,9 +75,11 @@ export class UserFlowApplication extends pulumi.dynamic.Resource {
     declare readonly tenantId: pulumi.Output<string>;
     declare readonly userFlowId: pulumi.Output<string>;
     declare readonly appId: pulumi.Output<string>;
+    /** When this program made the link (absent for an imported one). */
+    declare readonly createdAt: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: UserFlowApplicationArgs, opts?: pulumi.CustomResourceOptions) {
-        super(userFlowApplicationProvider, name, { ...args, version: PROVIDER_VERSION }, opts, MODULE, "UserFlowApplication");
+        super(userFlowApplicationProvider, name, { ...args, version: PROVIDER_VERSION, createdAt: undefined }, opts, MODULE, "UserFlowApplication");
     }
 }
 
@@ -97,9 +102,11 @@ export class UserFlowAttribute extends pulumi.dynamic.Resource {
     declare readonly description: pulumi.Output<string>;
     /** Same as `id`: `extension_<hex>_<displayName>`. */
     declare readonly attributeId: pulumi.Output<string>;
+    /** When this program created the attribute (absent for an imported one). */
+    declare readonly createdAt: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: UserFlowAttributeArgs, opts?: pulumi.CustomResourceOptions) {
-        super(userFlowAttributeProvider, name, { dataType: "string", ...args, version: PROVIDER_VERSION, attributeId: undefined }, opts, MODULE, "UserFlowAttribute");
+        super(userFlowAttributeProvider, name, { dataType: "string", ...args, version: PROVIDER_VERSION, attributeId: undefined, createdAt: undefined }, opts, MODULE, "UserFlowAttribute");
     }
 }
 
