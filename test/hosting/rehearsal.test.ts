@@ -123,8 +123,8 @@ test("the packaged web app and API, with the program's settings, sign a user in 
     const api = run.outputs.apiAppSettings!;
     // What only Azure provides, replaced: Key Vault references, the tenant's and sites' host names, the table
     // reached by managed identity. Everything else is passed exactly as computed.
-    expect(web.CLIENT_SECRET).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/[a-z0-9]+\.vault\.azure\.net\/secrets\/web-client-secret\)$/);
-    expect(web.SESSION_SECRET).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/[a-z0-9]+\.vault\.azure\.net\/secrets\/web-session-secret\)$/);
+    expect(web.CLIENT_SECRET).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/[a-z0-9]+\.vault\.azure\.net\/secrets\/web-client-secret\/[0-9a-f]{32}\)$/);
+    expect(web.SESSION_SECRET).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/[a-z0-9]+\.vault\.azure\.net\/secrets\/web-session-secret\/[0-9a-f]{32}\)$/);
     const webReplaced = {
         AUTHORITY: info.authority,
         KNOWN_AUTHORITIES: info.knownAuthority,
