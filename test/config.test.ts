@@ -265,7 +265,7 @@ describe("rawFromPulumiConfig", () => {
 
     test("inherited object names are not settings", () => {
         const raw = { "entra-ciam:constructor": "x", "entra-ciam:toString": "y", "entra-ciam:__proto__": "z" };
-        const error = (() => { try { rawFromPulumiConfig(raw, "entra-ciam"); } catch (e) { return e as ConfigError; } })();
+        const error = (() => { try { rawFromPulumiConfig(raw, "entra-ciam"); return undefined; } catch (e) { return e as ConfigError; } })();
         expect(error).toBeInstanceOf(ConfigError);
         expect(error!.problems.map((p) => p.slice(0, p.indexOf(" (known:")))).toEqual([
             "constructor is not a known setting of this project",
