@@ -4,7 +4,9 @@
  *
  * - The vault's name ends in a random suffix kept in the stack's state (`random.RandomId`): stable for the stack's
  *   whole life, new after `pulumi destroy`. A deleted vault stays soft-deleted, its name taken, for the retention
- *   period, so a name derived only from the stack would make `destroy` then `up` fail until it is purged.
+ *   period, so a name derived only from the stack would make `destroy` then `up` fail until it is purged. The name
+ *   only matters when the vault is created (`ignoreChanges`): a stack whose vault predates the suffix keeps it, and
+ *   with it its session secret (a new vault would sign everybody out once).
  * - The sites reference the secrets by their VERSIONED URI. App Service re-reads a versionless reference only about
  *   every 24 hours or when the site's configuration changes; a versioned URI is new text whenever the secret
  *   changes, so the settings change and the site restarts on the new value in the same `up` (Microsoft Learn, "Use
@@ -56,7 +58,7 @@ export function declareWebSecrets(name: string, args: WebSecretsArgs, parent: pu
             enableSoftDelete: true,
             softDeleteRetentionInDays: SOFT_DELETE_RETENTION_DAYS,
         },
-    }, { parent });
+    }, { parent, ignoreChanges: ["vaultName"] });
 
     const clientSecret = new keyvault.Secret(`${name}-client-secret`, {
         secretName: "web-client-secret",

@@ -47,6 +47,8 @@ export interface HostingRun {
     };
     /** For each child resource, the logical names of the resources it was declared to depend on (`dependsOn`). */
     readonly dependsOn: Map<string, string[]>;
+    /** For each child resource, its `ignoreChanges` option. */
+    readonly ignoreChanges: Map<string, string[]>;
     byType(type: string): Recorded[];
     named(name: string): Recorded;
 }
@@ -67,9 +69,11 @@ export async function runHosting(name: string, args: AppServiceHostingArgs, opti
     });
     // A transformation sees every child's options as declared, so the tests can check explicit ordering.
     const dependsOn = new Map<string, string[]>();
+    const ignoreChanges = new Map<string, string[]>();
     const record: PulumiType.ResourceTransformation = ({ name: child, opts }) => {
         const deps = opts.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
         dependsOn.set(child, deps.map((d) => (d as unknown as { __name: string }).__name));
+        if (opts.ignoreChanges !== undefined) ignoreChanges.set(child, [...opts.ignoreChanges]);
         return undefined;
     };
     const hosting = new mod.AppServiceHosting(name, args, { transformations: [record] });
@@ -88,6 +92,7 @@ export async function runHosting(name: string, args: AppServiceHostingArgs, opti
         invokes,
         hosting,
         dependsOn,
+        ignoreChanges,
         outputs: { webUrl, apiUrl, webHostName, redirectUri, postLogoutRedirectUri, webAppSettings, apiAppSettings },
         byType: (type) => resources.filter((r) => r.type === type),
         named: (n) => {
