@@ -8,6 +8,8 @@ import { ConfigError, parseStackConfig, rawFromPulumiConfig, type StackConfig } 
 import { WebApi } from "./components/webApi";
 import { WebAppRedirectUris, WebAppRegistration } from "./components/webAppRegistration";
 import { SignUpSignIn } from "./components/userFlow";
+import { SignInExperience } from "./components/signInExperience";
+import { referToDeclaredProviders } from "./components/signInExperience/wiring";
 import { AppServiceHosting } from "./components/appService";
 import * as path from "node:path";
 
@@ -70,13 +72,17 @@ const redirectUris = new WebAppRedirectUris("web", {
     postLogoutRedirectUris: hosting ? [cfg.web.postLogoutRedirectUri, hosting.postLogoutRedirectUri] : [cfg.web.postLogoutRedirectUri],
 }, inTenant);
 
+// Social identity providers (Google, Facebook) and the company branding of the sign-in pages (Graph, dynamic
+// providers). The flow below refers to the declared providers, so it is created after them.
+const signInExperience = cfg.signInExperience ? new SignInExperience("signin-experience", { tenantId: cfg.tenantId, config: cfg.signInExperience }) : undefined;
+
 // The sign-up/sign-in user flow and the web app's link to it (Microsoft Graph, through a dynamic provider). The link
 // needs the app's service principal, so it waits for the whole registration.
 const signUpSignIn = new SignUpSignIn("signup-signin", {
     tenantId: cfg.tenantId,
     config: cfg.userFlow,
     appClientId: web.clientId,
-}, { dependsOn: [web] });
+}, { dependsOn: [web], transformations: [referToDeclaredProviders(signInExperience?.identityProviders ?? {})] });
 
 /** Space-separated scopes the web app requests for the API (empty in the sign-in-only scenario). */
 const apiScopes = api ? api.scopeUris.apply((s) => s.join(" ")) : pulumi.output("");
@@ -90,6 +96,8 @@ export const webClientSecret = web.clientSecret;
 export const webClientSecretEndDate = web.clientSecretEndDate;
 export const webRedirectUris = redirectUris.uris;
 export const userFlowId = signUpSignIn.flow.id;
+/** Graph ids of the declared social identity providers, e.g. ["Google-OAUTH", "Facebook-OAUTH"]. */
+export const socialIdentityProviderIds = signInExperience ? Object.values(signInExperience.identityProviders).map((p) => p.id) : undefined;
 export const webUrl = hosting?.webUrl;
 export const apiUrl = hosting?.apiUrl;
 /** `rediss://<host>:10000` of the web app's session store (no credentials: the site signs in with its identity). */

@@ -133,8 +133,8 @@ export interface StackConfig {
     };
     readonly userFlow: UserFlowConfig;
     readonly hosting: HostingConfig;
-    /** Social identity providers and company branding (components/signInExperience/config.ts). */
-    readonly signInExperience: SignInExperienceConfig;
+    /** Social identity providers and company branding (components/signInExperience/config.ts); undefined when neither is set. */
+    readonly signInExperience?: SignInExperienceConfig;
 }
 
 /**
@@ -695,7 +695,8 @@ export function parseStackConfig(raw: Raw, opts: { project: string; stack: strin
 
     const userFlow = parseUserFlow(raw.userFlow, namePrefix, problems);
     const hosting = parseHosting(raw.hosting, problems);
-    const signInExperience = parseSignInExperience(raw, problems, opts.signIn);
+    const signIn = parseSignInExperience(raw, problems, opts.signIn);
+    const signInExperience = signIn.socialProviders.length > 0 || signIn.branding ? signIn : undefined;
 
     if (problems.length > 0) throw new ConfigError(problems);
 

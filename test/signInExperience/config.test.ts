@@ -56,18 +56,18 @@ test("Google, Facebook and branding from the example files: parsed, secrets kept
             localizations: [{ locale: "fr-FR", signInPageText: "Bienvenue" }],
         },
     });
-    expect(cfg.signInExperience.socialProviders).toEqual([
+    expect(cfg.signInExperience!.socialProviders).toEqual([
         { kind: "google", graphType: "Google", graphId: "Google-OAUTH", displayName: "Google", clientId: "123456789012-abc123.apps.googleusercontent.com", clientSecret: GOOGLE_SECRET },
         { kind: "facebook", graphType: "Facebook", graphId: "Facebook-OAUTH", displayName: "Facebook account", clientId: "1234567890123456", clientSecret: FACEBOOK_SECRET },
     ]);
-    const b = cfg.signInExperience.branding!;
+    const b = cfg.signInExperience!.branding!;
     expect(b.images.bannerLogo).toMatchObject({ path: "branding/banner-logo.png", contentType: "image/png", width: 245, height: 36 });
     expect(b.images.backgroundImage!.sha256).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(b.localizations).toEqual([{ locale: "fr-FR", signInPageText: "Bienvenue" }]);
 });
 
-test("nothing configured: no providers, no branding", () => {
-    expect(parse({}).signInExperience).toEqual({ socialProviders: [], branding: undefined });
+test("nothing configured: no sign-in experience at all", () => {
+    expect(parse({}).signInExperience).toBeUndefined();
 });
 
 test.each<[string, Record<string, unknown>, string[]]>([
@@ -122,7 +122,7 @@ test("JPEG and PNG headers are read for type and size", () => {
 
 test("the local stand-in reads the stack file without decrypting: an encrypted secret counts as present", () => {
     const cfg = parseStackConfig({ ...base, identityProviders: google, googleClientSecret: { secure: "v1:abc" } } as any, { project: "entra-ciam", stack: "dev", signIn: { secretsAvailable: false } });
-    expect(cfg.signInExperience.socialProviders[0]).toMatchObject({ kind: "google", clientSecret: undefined });
+    expect(cfg.signInExperience!.socialProviders[0]).toMatchObject({ kind: "google", clientSecret: undefined });
     expect(() => parseStackConfig({ ...base, identityProviders: google, googleClientSecret: { secure: "v1:abc" } } as any, { project: "entra-ciam", stack: "dev" }))
         .toThrow("googleClientSecret must be a string set with `pulumi config set --secret googleClientSecret <secret>` (the value is not shown)");
 });
