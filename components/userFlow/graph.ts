@@ -21,13 +21,21 @@
  * The total wait of one operation (throttling or replication) is opts.maxWaitMs, else the environment variable
  * GRAPH_MAX_WAIT_SECONDS, else 300 s.
  *
- * Serialization: Pulumi serializes a dynamic provider with everything its methods reach, so this module keeps to
+ * Files: graphContext.ts (the context and its token), graphErrors.ts (safe error text), this file (requests, retries,
+ * replication); import everything from here.
+ *
+ * Serialization: Pulumi serializes a dynamic provider with everything its methods reach, so these modules keep to
  * plain functions and constants; packages are loaded with `require` inside the functions and credentials are made
  * from the environment at call time. Nothing here captures a credential, a socket or a module object.
  */
-import type { ProviderOptions } from "./types";
-import { credentialFromEnv } from "./credentials";
-import { DEFAULT_GRAPH_BASE_URL, GRAPH_SCOPE, GUID_RE } from "./constants";
+import { type Ctx, challengeClaims } from "./graphContext";
+import { type GraphFailure, failure, scrub, truncate, MAX_SHOWN } from "./graphErrors";
+
+// The whole API in one place: the context and the error helpers live in their own files.
+export { DEFAULT_MAX_WAIT_MS, MAX_WAIT_ENV, graphRootOf, makeContext, maxWaitFromEnv } from "./graphContext";
+export type { Ctx } from "./graphContext";
+export { MAX_SHOWN, brief, failure, scrub, truncate } from "./graphErrors";
+export type { GraphFailure } from "./graphErrors";
 
 /**
  * Within this long after a create, a 404 may be replication delay rather than absence. Graph documents no bound;
@@ -37,23 +45,6 @@ export const RECENT_CREATE_MS = 10 * 60_000;
 /** Consecutive 404s that confirm a recently created object is gone (terraform-provider-azuread polls until several
  * consecutive reads agree: 3 after create, 5 after update/delete). */
 export const ABSENCE_CONFIRMATIONS = 3;
-/** The environment variable that bounds the total wait of one operation, in seconds. */
-export const MAX_WAIT_ENV = "GRAPH_MAX_WAIT_SECONDS";
-export const DEFAULT_MAX_WAIT_MS = 300_000;
-/** Longest piece of a Graph message or an input value repeated in an error. */
-const MAX_SHOWN = 300;
-
-export interface Ctx {
-    readonly client: import("@microsoft/microsoft-graph-client").Client;
-    readonly tenantId: string;
-    readonly backoffBaseMs: number;
-    readonly maxWaitMs: number;
-    readonly sleep: (ms: number) => Promise<void>;
-    /** Values that must never appear in an error message. */
-    readonly secrets: string[];
-    /** Drops the cached token so the next request acquires a new one (with `claims` from a CAE challenge). */
-    readonly renewToken: (claims?: string) => void;
-}
 
 /** What an `untilReplicated` attempt answers. */
 export type Attempt<T> = { done: true; value: T } | { done: false; reason: string };
@@ -64,138 +55,10 @@ export function notYet<T>(reason: string): Attempt<T> {
     return { done: false, reason };
 }
 
-/** An error whose message is safe to show: no token, secret or request body. */
-export interface GraphFailure extends Error {
-    status?: number;
-    code?: string;
-    /** The request was sent but no answer came back (it may or may not have been applied). */
-    lost?: boolean;
-}
-
-export function scrub(text: string, secrets: readonly string[]): string {
-    let out = text;
-    for (const s of secrets) if (s.length >= 6) out = out.split(s).join("***");
-    return out
-        .replace(/Bearer\s+[A-Za-z0-9\-._~+/]+=*/g, "Bearer ***")
-        .replace(/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "***");
-}
-
-/** `text` cut to `max` characters, saying how long it was. */
-export function truncate(text: string, max = MAX_SHOWN): string {
-    return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
-}
-
-/** A value as it may appear in a message: JSON, truncated (inputs can be arbitrarily large). */
-export function brief(value: unknown, max = 80): string {
-    let text: string;
-    try {
-        text = JSON.stringify(value) ?? String(value);
-    } catch {
-        text = String(value);
-    }
-    return truncate(text, max);
-}
-
-export function failure(message: string, props: { status?: number; code?: string; lost?: boolean } = {}): GraphFailure {
-    return Object.assign(new Error(message), props);
-}
-
-/** GRAPH_MAX_WAIT_SECONDS in ms, undefined when unset; a clear error when it is not a positive number. */
-export function maxWaitFromEnv(env: Record<string, string | undefined>): number | undefined {
-    const raw = env[MAX_WAIT_ENV];
-    if (raw === undefined || raw.trim() === "") return undefined;
-    const seconds = Number(raw);
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`${MAX_WAIT_ENV} must be a positive number of seconds (the total wait for Graph replication or throttling; default 300), got ${brief(raw)}`);
-    return Math.round(seconds * 1000);
-}
-
 export function isRecent(createdAt: unknown): boolean {
     if (typeof createdAt !== "string") return false;
     const t = Date.parse(createdAt);
     return !Number.isNaN(t) && Date.now() - t < RECENT_CREATE_MS;
-}
-
-/** The claims of a `WWW-Authenticate: Bearer … claims="<base64>"` challenge (continuous access evaluation). */
-function challengeClaims(header: string | null | undefined): string | undefined {
-    const m = /claims="([^"]+)"/.exec(header ?? "");
-    if (!m) return undefined;
-    try {
-        return Buffer.from(m[1], "base64").toString("utf8");
-    } catch {
-        return undefined;
-    }
-}
-
-export function makeContext(tenantId: string, opts: ProviderOptions): Ctx {
-    if (!GUID_RE.test(tenantId ?? "")) throw new Error(`tenantId ${brief(tenantId)} is not a GUID`);
-    const env = process.env;
-    const maxWaitMs = opts.maxWaitMs ?? maxWaitFromEnv(env) ?? DEFAULT_MAX_WAIT_MS;
-    const baseUrl = (opts.baseUrl ?? env.GRAPH_BASE_URL ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, "");
-    let host: string;
-    try {
-        const u = new URL(baseUrl);
-        if (u.protocol !== "https:") throw new Error("not https");
-        host = u.hostname;
-    } catch {
-        throw new Error(`GRAPH_BASE_URL ${brief(baseUrl)} must be an absolute https URL such as https://graph.microsoft.com (the Graph client sends the token only over https)`);
-    }
-    const secrets = ["ARM_CLIENT_SECRET", "AZURE_CLIENT_SECRET", "ARM_OIDC_TOKEN", "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"]
-        .map((n) => env[n]).filter((v): v is string => typeof v === "string" && v !== "");
-    let credential = opts.credential;
-    let source = "the injected credential";
-    if (!credential) {
-        const choice = credentialFromEnv(tenantId, env);
-        credential = choice.credential;
-        source = choice.source;
-    }
-    const cred = credential;
-    let cached: { token: string; expires: number } | undefined;
-    let claims: string | undefined;
-    const authProvider = {
-        getAccessToken: async (): Promise<string> => {
-            if (cached && cached.expires - 120_000 > Date.now()) return cached.token;
-            let token: { token: string; expiresOnTimestamp: number } | null;
-            try {
-                // `claims` (after a challenge) makes MSAL skip its own token cache and ask for a new token.
-                token = await cred.getToken(GRAPH_SCOPE, claims ? { tenantId, claims } : { tenantId });
-            } catch (e) {
-                const first = String((e as Error)?.message ?? e).split("\n")[0].replace(/[.\s]+$/, "");
-                const err = new Error(scrub(`could not get a Microsoft Graph token for tenant ${tenantId} with ${source}: ${first}. ` +
-                    "Check that the credential is valid and not expired (see the README: credential environment variables)", secrets));
-                err.name = "GraphCredentialError";
-                throw err;
-            }
-            if (!token) {
-                const err = new Error(`could not get a Microsoft Graph token for tenant ${tenantId} with ${source}`);
-                err.name = "GraphCredentialError";
-                throw err;
-            }
-            secrets.push(token.token);
-            cached = { token: token.token, expires: token.expiresOnTimestamp };
-            return token.token;
-        },
-    };
-    const graph = require("@microsoft/microsoft-graph-client") as typeof import("@microsoft/microsoft-graph-client");
-    // AuthenticationHandler → HTTPMessageHandler only: retries are done in `call`, which knows which requests are
-    // safe to repeat (the SDK's default chain would also retry POSTs whose answer was lost).
-    const client = graph.Client.initWithMiddleware({
-        baseUrl,
-        defaultVersion: "v1.0",
-        customHosts: new Set([host]),
-        middleware: [new graph.AuthenticationHandler(authProvider), new graph.HTTPMessageHandler()],
-    });
-    return {
-        client,
-        tenantId,
-        backoffBaseMs: opts.backoffBaseMs ?? 2000,
-        maxWaitMs,
-        sleep: opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))),
-        secrets,
-        renewToken: (c?: string) => {
-            cached = undefined;
-            claims = c;
-        },
-    };
 }
 
 export function retryAfterMs(header: string | null | undefined): number | undefined {
@@ -301,11 +164,6 @@ export async function listAll(ctx: Ctx, path: string, query?: Record<string, str
         if (typeof next !== "string" || next === "") return out;
         page = await call(ctx, "GET", next);
     }
-}
-
-/** The Graph root (scheme + host) that `@odata.id` references must name. */
-export function graphRootOf(opts: ProviderOptions): string {
-    return (opts.baseUrl ?? process.env.GRAPH_BASE_URL ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, "");
 }
 
 /** GET `path`; undefined on 404. Within the recent-create window a 404 is retried (replication) until the wait runs
