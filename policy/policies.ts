@@ -1,6 +1,7 @@
 /** Every policy of the pack, in the order they are reported. index.ts serves them; the tests import them from here. */
 import type { Policies } from "@pulumi/policy";
 import { appServiceTransport } from "./appService";
+import { appServiceBasicAuthOff } from "./basicAuth";
 import { noSecretsInAppSettings } from "./appSettings";
 import { clientSecretLifetime } from "./clientSecretLifetime";
 import { noImplicitGrant } from "./implicitGrant";
@@ -19,6 +20,7 @@ export const policies: Policies = [
     noSecretsInAppSettings,
     noSecretsInOutputs,
     appServiceTransport,
+    appServiceBasicAuthOff,
     keyVaultRbac,
     storageNoPublicBlobs,
     dynamicResourcesRecognised,

@@ -1,7 +1,7 @@
 /**
  * The whole policy pack over everything the program declares under Pulumi's mocks, in both scenarios with hosting:
- * the program passes every policy, and each deliberately weakened variant of it is caught by exactly the policy
- * meant to catch it (and by no other).
+ * the program passes every mandatory policy, and each deliberately weakened variant of it is caught by exactly the
+ * policy meant to catch it (and by no other).
  */
 import { randomBytes } from "node:crypto";
 import { baseConfig, runProgram } from "../support/program";
@@ -25,6 +25,10 @@ async function evaluate(d: Declared): Promise<Violation[]> {
 }
 
 const policiesOf = (vs: Violation[]) => [...new Set(vs.map((v) => v.policy))].sort();
+/** What fails a preview or an update. */
+const mandatory = (vs: Violation[]) => vs.filter((v) => v.level === "mandatory");
+/** The one advisory policy (until the hosting declares basic authentication off; see policy/basicAuth.ts). */
+const ADVISORY = "app-service-basic-auth-off";
 
 /** One resource (by type and name) in both the inputs and the outputs, changed by `edit`. */
 function variant(d: Declared, type: string, name: string | undefined, edit: (props: Record<string, any>) => void): Declared {
@@ -71,8 +75,10 @@ describe.each(Object.entries(SCENARIOS))("the %s scenario", (_scenario, config) 
         ]) expect([t, types.has(t)]).toEqual([t, true]);
     });
 
-    test("passes every policy", async () => {
-        expect(await evaluate(d)).toEqual([]);
+    test("passes every mandatory policy; the only advisory finding allowed is the basic-authentication one", async () => {
+        const vs = await evaluate(d);
+        expect(mandatory(vs)).toEqual([]);
+        expect(vs.filter((v) => v.policy !== ADVISORY)).toEqual([]);
     });
 
     const cases: Array<[string, string, (d: Declared) => Declared]> = [
@@ -106,7 +112,7 @@ describe.each(Object.entries(SCENARIOS))("the %s scenario", (_scenario, config) 
             (x) => variant(x, "pulumi-nodejs:dynamic/entra-userflow:UserFlowApplication", undefined, (p) => { p.appId = FOREIGN; })],
     ];
     test.each(cases)("catches %s (%s)", async (_what, policy, make) => {
-        const vs = await evaluate(make(d));
+        const vs = (await evaluate(make(d))).filter((v) => v.policy !== ADVISORY);
         expect(policiesOf(vs)).toEqual([policy]);
         expect(new Set(vs.map((v) => v.level))).toEqual(new Set(["mandatory"]));
     });

@@ -72,3 +72,24 @@ describe("user-flows-in-this-tenant", () => {
         expect(await pack.analyzeStack([provider, { ...app, props: { displayName: "web", clientId: UNKNOWN } }, flow(TENANT), link(UNKNOWN)])).toEqual([]);
     });
 });
+
+describe("app-service-basic-auth-off", () => {
+    const site: PolicyInput = { type: "azure-native:web:WebApp", name: "web", props: { name: "contoso-web-1", resourceGroupName: "rg-contoso", httpsOnly: true } };
+    const off = (type: string, allow: boolean, name = "contoso-web-1"): PolicyInput => ({ type, name: `${type.split(":").pop()}-${name}`, props: { name, resourceGroupName: "rg-contoso", allow } });
+    test("a site with SCM and FTP basic authentication declared off passes", async () => {
+        expect(await pack.analyzeStack([site, off("azure-native:web:WebAppScmAllowed", false), off("azure-native:web:WebAppFtpAllowed", false)])).toEqual([]);
+    });
+    test("a site without them, or with one allowed, is reported (advisory)", async () => {
+        const none = await pack.analyzeStack([site]);
+        expect(messages(none)).toEqual([
+            "app-service-basic-auth-off: site rg-contoso/contoso-web-1: basic-authentication publishing is not declared off for SCM and FTP (declare WebAppScmAllowed and WebAppFtpAllowed with allow: false)",
+        ]);
+        expect(none[0].level).toBe("advisory");
+        expect(messages(await pack.analyzeStack([site, off("azure-native:web:WebAppScmAllowed", true), off("azure-native:web:WebAppFtpAllowed", false)]))).toEqual([
+            "app-service-basic-auth-off: site rg-contoso/contoso-web-1: basic-authentication publishing is not declared off for SCM (declare WebAppScmAllowed with allow: false)",
+        ]);
+        expect(messages(await pack.analyzeStack([site, off("azure-native:web:WebAppScmAllowed", false, "other"), off("azure-native:web:WebAppFtpAllowed", false)]))).toEqual([
+            "app-service-basic-auth-off: site rg-contoso/contoso-web-1: basic-authentication publishing is not declared off for SCM (declare WebAppScmAllowed with allow: false)",
+        ]);
+    });
+});
