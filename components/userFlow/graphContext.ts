@@ -74,7 +74,9 @@ export function makeContext(tenantId: string, opts: ProviderOptions): Ctx {
             if (cached && cached.expires - 120_000 > Date.now()) return cached.token;
             let token: { token: string; expiresOnTimestamp: number } | null;
             try {
-                // `claims` (after a challenge) makes MSAL skip its own token cache and ask for a new token.
+                // After a 401 our cache is dropped and the credential asked again. With the claims of a challenge, MSAL
+                // Node skips its own token cache (ClientCredentialClient: `skipCache || claims` → network), so the
+                // token is new; without one the credential may hand back its cached token, which is then reported.
                 token = await cred.getToken(GRAPH_SCOPE, claims ? { tenantId, claims } : { tenantId });
             } catch (e) {
                 const first = String((e as Error)?.message ?? e).split("\n")[0].replace(/[.\s]+$/, "");

@@ -37,7 +37,12 @@ export function notCreatedHere(kind: string, name: string, id: string, tenantId:
     );
 }
 
-/** Names as Graph compares them for uniqueness: without regard to case. */
+/**
+ * Names as Graph compares them: without regard to case. Directory string comparisons ignore case (`$filter=displayName
+ * eq '…'` matches any case: learn.microsoft.com/answers/questions/1274766), and the docs only say a flow's displayName
+ * "must be unique"; treating names that differ in case as the same is the side that never takes over a stranger's
+ * object.
+ */
 export function sameName(a: unknown, b: unknown): boolean {
     return typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
 }
