@@ -1,4 +1,4 @@
-import { ConfigError, parseStackConfig, rawFromPulumiConfig, uuidV5 } from "../components/config";
+import { CONFIG_KEYS, ConfigError, parseStackConfig, rawFromPulumiConfig, uuidV5 } from "../components/config";
 
 const opts = { project: "entra-ciam", stack: "dev", now: new Date("2026-11-21T12:00:00Z") };
 const TENANT = "11111111-2222-3333-4444-555555555555";
@@ -143,7 +143,8 @@ describe("bad configs: every problem names the key, the value and what is allowe
 
 describe("valid configs", () => {
     test("defaults", () => {
-        const cfg = parseStackConfig({ tenantId: TENANT.toUpperCase(), subdomain: "contoso", hosting: { enabled: false } }, opts);
+        // The sign-in experience (social providers, branding) has its own tests.
+        const { signInExperience: _signInExperience, ...cfg } = parseStackConfig({ tenantId: TENANT.toUpperCase(), subdomain: "contoso", hosting: { enabled: false } }, opts);
         expect(cfg).toEqual({
             namePrefix: "entra-ciam-dev",
             tenantId: TENANT,
@@ -277,7 +278,7 @@ describe("rawFromPulumiConfig", () => {
     test("rejects unknown keys and unparsable structured values, naming them", () => {
         expect(() => rawFromPulumiConfig({ "entra-ciam:tennantId": TENANT, "entra-ciam:userFlow": "{not json" }, "entra-ciam")).toThrow(
             "Invalid stack configuration (2 problems):\n" +
-            "  - tennantId is not a known setting of this project (known: tenantId, subdomain, scenario, namePrefix, webDisplayName, apiDisplayName, redirectUri, postLogoutRedirectUri, apiScopes, apiRoles, clientSecretLifetimeDays, clientSecretRotationDays, userFlow, hosting)\n" +
+            `  - tennantId is not a known setting of this project (known: ${Object.keys(CONFIG_KEYS).join(", ")})\n` +
             "  - userFlow: the value is not valid structured config (JSON); set it with `pulumi config set --path` or as a YAML object",
         );
     });
