@@ -13,6 +13,7 @@ export type {
     UserFlowArgs,
     UserFlowAttributeArgs,
     UserFlowAttributeEntry,
+    UserFlowImports,
 } from "./resources";
 export {
     credentialFromEnv,

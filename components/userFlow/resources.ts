@@ -117,6 +117,18 @@ export interface SignUpSignInArgs {
     readonly config: UserFlowConfig;
     /** Client id of the web app to link to the flow. */
     readonly appClientId: pulumi.Input<string>;
+    /**
+     * Existing objects to bring under management on the next `up` (the `import` resource option; drop it afterwards):
+     * the flow's id, the link's `<flowId>/<appId>`, custom attribute ids by their config `name`. Default none.
+     */
+    readonly imports?: UserFlowImports;
+}
+
+/** Ids of existing objects that `SignUpSignIn` should import rather than create. */
+export interface UserFlowImports {
+    readonly flow?: string;
+    readonly link?: string;
+    readonly attributes?: Readonly<Record<string, string>>;
 }
 
 /** The sign-up/sign-in experience: custom attributes, the user flow, and the web app's link to it. */
@@ -129,12 +141,14 @@ export class SignUpSignIn extends pulumi.ComponentResource {
     constructor(name: string, args: SignUpSignInArgs, opts?: pulumi.ComponentResourceOptions) {
         super("entra-ciam:index:SignUpSignIn", name, {}, opts);
         const { tenantId, config } = args;
+        const imports = args.imports ?? {};
+        const child = (id: string | undefined): pulumi.CustomResourceOptions => (id ? { parent: this, import: id } : { parent: this });
         this.attributes = config.customAttributes.map((c) => new UserFlowAttribute(`${name}-attr-${c.name}`, {
             tenantId,
             displayName: c.name,
             dataType: c.dataType,
             description: c.description,
-        }, { parent: this }));
+        }, child(imports.attributes?.[c.name])));
         const entries: UserFlowAttributeEntry[] = config.attributes.map((a) => {
             const i = config.customAttributes.findIndex((c) => c.name === a.attribute);
             if (a.custom && i < 0) throw new Error(`userFlow.attributes: ${JSON.stringify(a.attribute)} is marked custom but is not in userFlow.customAttributes`);
@@ -153,12 +167,12 @@ export class SignUpSignIn extends pulumi.ComponentResource {
             signUpAllowed: config.signUpAllowed,
             identityProviders: [...config.identityProviders],
             attributes: entries,
-        }, { parent: this });
+        }, child(imports.flow));
         this.link = new UserFlowApplication(`${name}-app`, {
             tenantId,
             userFlowId: this.flow.id,
             appId: args.appClientId,
-        }, { parent: this });
+        }, child(imports.link));
         this.registerOutputs({ flowId: this.flow.id, attributeIds: this.attributes.map((a) => a.id) });
     }
 }
@@ -169,7 +183,7 @@ export class SignUpSignIn extends pulumi.ComponentResource {
  */
 export function declareUserFlow(
     name: string,
-    args: { tenantId: string; config: UserFlowConfig; appClientId: pulumi.Input<string> },
+    args: SignUpSignInArgs,
     opts?: pulumi.ComponentResourceOptions,
 ): { flow: UserFlow; link: UserFlowApplication; attributes: UserFlowAttribute[] } {
     const c = new SignUpSignIn(name, args, opts);

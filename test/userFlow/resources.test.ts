@@ -14,12 +14,14 @@ interface Recorded {
     type: string;
     name: string;
     inputs: Record<string, any>;
+    /** Set for an imported resource: the id of the existing object. */
+    id?: string;
 }
 const recorded: Recorded[] = [];
 
 pulumi.runtime.setMocks({
     newResource: (args) => {
-        recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs, ...(args.id ? { id: args.id } : {}) });
         const id = args.type.endsWith(":UserFlowAttribute") ? `extension_0123456789abcdef0123456789abcdef_${args.inputs.displayName}` : `${args.name}-id`;
         return { id, state: args.inputs };
     },
@@ -94,6 +96,25 @@ describe("declareUserFlow under mocks", () => {
         expect(await output(result.flow.id)).toBe("signup-flow-id");
         expect(await output(result.flow.identityProviders)).toEqual(["EmailPassword-OAUTH"]);
         expect(await output(result.link.appId)).toBe(APP);
+    });
+});
+
+describe("declareUserFlow with imports", () => {
+    test("each listed object is declared with the import option (its id); the others are created", async () => {
+        const before = recorded.length;
+        const r = mod.declareUserFlow("adopted", {
+            tenantId: TENANT,
+            config,
+            appClientId: APP,
+            imports: { flow: "flow-1", attributes: { FavoriteColor: "extension_0123456789abcdef0123456789abcdef_FavoriteColor" } },
+        });
+        await output(r.link.id);
+        expect(recorded.slice(before).map((x) => [x.name, x.id])).toEqual([
+            ["adopted", undefined],
+            ["adopted-attr-FavoriteColor", "extension_0123456789abcdef0123456789abcdef_FavoriteColor"],
+            ["adopted-flow", "flow-1"],
+            ["adopted-app", undefined],
+        ]);
     });
 });
 
