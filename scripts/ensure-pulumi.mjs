@@ -22,9 +22,9 @@
  * Automation API's inline programs, whose language runtime is @pulumi/pulumi's own (see test/engine/README.md).
  */
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { basename, delimiter, dirname, join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -116,7 +116,7 @@ function findExisting() {
 }
 
 function findGo() {
-    return onPath("go") ?? ["/usr/local/go/bin/go", "/usr/lib/go/bin/go"].find((p) => existsSync(p));
+    return onPath("go");
 }
 
 function build(go) {
@@ -143,6 +143,10 @@ function build(go) {
         fail(`the CLI built from tools/pulumi reports version ${v ? show(v) : "nothing"} instead of ${version}`);
     }
     renameSync(partial, target);
+    // CLIs built for other pins (or other go.mod/go.sum contents) are no longer used: ~170 MB each.
+    for (const other of readdirSync(dirname(dir))) {
+        if (other !== basename(dir)) rmSync(join(dirname(dir), other), { recursive: true, force: true });
+    }
     process.stdout.write(`ensure-pulumi: built ${target} in ${Math.round((Date.now() - started) / 1000)} s\n`);
     return target;
 }
