@@ -146,6 +146,19 @@ describe("a change of the provider's version", () => {
         expect(server.flows.size).toBe(0);
         expect(customAttributes()).toEqual([]);
     });
+    test("a link whose state the old provider reduced to {__provider} is repaired by refresh (tenant from ARM_TENANT_ID) and can be destroyed", async () => {
+        server.addApp(APP);
+        const { flowId } = await upAll(engine);
+        const broken = engine.state.get("link")!;
+        engine.state.set("link", { ...broken, outputs: { __provider: texts.link } });
+        realEnv.ARM_TENANT_ID = TENANT;
+        server.requests.length = 0;
+        expect(await engine.refresh("link")).toBe(true);
+        expect(engine.state.get("link")!.outputs).toEqual({ tenantId: TENANT, userFlowId: flowId, appId: APP, __provider: texts.link });
+        await engine.destroy("link");
+        expect(server.calls()).toEqual([`GET ${LINKS}`, `DELETE ${LINKS}/{appId}`]);
+        expect([...server.flows.values()][0].apps).toEqual([]);
+    });
 });
 
 describe("objects this stack did not create", () => {
