@@ -11,14 +11,10 @@ import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { PROJECT, STACK } from "../support/mocks";
 
-// CommonJS modules without types of their own in this project's setup.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The engine's generated protobuf modules (CommonJS, untyped here).
 const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const structPb = require("google-protobuf/google/protobuf/struct_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const emptyPb = require("google-protobuf/google/protobuf/empty_pb");
 
 export const POLICY_DIR = path.join(__dirname, "..", "..", "policy");
