@@ -247,6 +247,14 @@ export class AppServiceHosting extends pulumi.ComponentResource {
         });
         const webSite = new web.WebApp(`${name}-web`, siteArgs("web"), parent);
         const apiSite = args.api !== undefined ? new web.WebApp(`${name}-api`, siteArgs("api"), parent) : undefined;
+        // No publishing with a user name and password (SCM/Kudu, FTP): the sites run a package read by their identity,
+        // and nobody who can read the sites' configuration can deploy code with their publishing credentials.
+        for (const [label, site] of [["web", webSite], ["api", apiSite]] as const) {
+            if (site === undefined) continue;
+            const basicAuthOff = { name: site.name, resourceGroupName: rg.name, allow: false };
+            new web.WebAppScmAllowed(`${name}-${label}-scm-basic-auth`, basicAuthOff, parent);
+            new web.WebAppFtpAllowed(`${name}-${label}-ftp-basic-auth`, basicAuthOff, parent);
+        }
 
         const principalOf = (site: web.WebApp) => site.identity.apply((i) => i?.principalId as string);
         const grant = (suffix: string, site: web.WebApp, role: string, scope: pulumi.Input<string>) =>

@@ -83,6 +83,10 @@ describe("the API scenario (B1, Node 24)", () => {
             "azure-native:web:WebApp hosting-web",
             "azure-native:web:WebAppApplicationSettings hosting-api-settings",
             "azure-native:web:WebAppApplicationSettings hosting-web-settings",
+            "azure-native:web:WebAppFtpAllowed hosting-api-ftp-basic-auth",
+            "azure-native:web:WebAppFtpAllowed hosting-web-ftp-basic-auth",
+            "azure-native:web:WebAppScmAllowed hosting-api-scm-basic-auth",
+            "azure-native:web:WebAppScmAllowed hosting-web-scm-basic-auth",
             "entra-ciam:index:AppServiceHosting hosting",
             "random:index/randomId:RandomId hosting-vault-suffix",
         ]);
@@ -116,6 +120,16 @@ describe("the API scenario (B1, Node 24)", () => {
         expect(site.siteConfig.remoteDebuggingEnabled).toBe(false);
         // Settings live in their own resource (the redirect URI needs the site's host name).
         expect(site.siteConfig.appSettings).toBeUndefined();
+    });
+
+    test("no basic-authentication publishing (SCM or FTP) on either site", () => {
+        for (const [type, kind] of [["azure-native:web:WebAppScmAllowed", "scm"], ["azure-native:web:WebAppFtpAllowed", "ftp"]]) {
+            const declared = run.byType(type).map((r): [string, unknown] => [r.name, r.inputs]).sort(([a], [b]) => a.localeCompare(b));
+            expect(declared).toEqual([
+                [`hosting-api-${kind}-basic-auth`, { name: `contoso-dev-api-${unique}`, resourceGroupName: "rg-contoso-dev", allow: false }],
+                [`hosting-web-${kind}-basic-auth`, { name: `contoso-dev-web-${unique}`, resourceGroupName: "rg-contoso-dev", allow: false }],
+            ]);
+        }
     });
 
     test("storage: private, TLS 1.2, HTTPS only; the package container is private", () => {
