@@ -8,6 +8,10 @@ import { isDynamic, T } from "./types";
 
 export type UserFlowKind = "UserFlow" | "UserFlowApplication" | "UserFlowAttribute";
 
+/**
+ * The dynamic resources this program declares. A new dynamic resource type (e.g. social identity providers or
+ * branding) gets a row here, after review, and a test in test/policy/resourcePolicies.test.ts.
+ */
 const SHAPES: ReadonlyArray<readonly [UserFlowKind, readonly string[], readonly string[]]> = [
     // kind, properties it must have, properties it must not have
     ["UserFlow", ["tenantId", "displayName", "identityProviders"], ["appId", "userFlowId", "dataType"]],
