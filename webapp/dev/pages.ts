@@ -1,5 +1,6 @@
 /** HTML of the stand-in tenant's own pages: system fonts, inline CSS, no remote assets. */
 import type { LocalTenantSettings } from "./stackConfig";
+import type { RenderedLook } from "./signInLook";
 
 export function esc(value: unknown): string {
     return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -20,14 +21,14 @@ export function layout(title: string, body: string, extraHead = ""): string {
 <p class="banner">Local stand-in for a Microsoft Entra External ID tenant &mdash; for development only.</p></body></html>`;
 }
 
-export function signInPage(o: { uid: string; base: string; settings: LocalTenantSettings; email?: string; error?: string }): string {
-    return layout("Sign in", `<h1>Sign in</h1><p class="tenant">${esc(o.settings.userFlowName)}</p>
+export function signInPage(o: { uid: string; base: string; settings: LocalTenantSettings; email?: string; error?: string; look?: RenderedLook }): string {
+    return layout("Sign in", `${o.look?.top ?? ""}<h1>Sign in</h1><p class="tenant">${esc(o.settings.userFlowName)}</p>
 ${o.error ? `<p class="error" role="alert">${esc(o.error)}</p>` : ""}
 <form method="post" action="${esc(o.base)}/interaction/${esc(o.uid)}/login" autocomplete="on">
-<label for="email">Email address</label><input id="email" name="email" type="email" required autofocus value="${esc(o.email)}">
+<label for="email">Email address</label><input id="email" name="email" type="email" required autofocus value="${esc(o.email)}"${o.look?.usernameHint ? ` placeholder="${esc(o.look.usernameHint)}"` : ""}>
 <label for="password">Password</label><input id="password" name="password" type="password" required>
 <button type="submit" id="sign-in">Sign in</button></form>
-<p class="links">${o.settings.signUpAllowed ? `No account? <a id="create-account" href="${esc(o.base)}/interaction/${esc(o.uid)}?screen=signup">Create one</a>` : ""}</p>`);
+<p class="links">${o.settings.signUpAllowed ? `No account? <a id="create-account" href="${esc(o.base)}/interaction/${esc(o.uid)}?screen=signup">Create one</a>` : ""}</p>${o.look?.social ?? ""}${o.look?.footer ?? ""}`, o.look?.head);
 }
 
 function attributeInput(a: LocalTenantSettings["attributes"][number], values: Record<string, string | string[]>): string {
@@ -50,16 +51,16 @@ function attributeInput(a: LocalTenantSettings["attributes"][number], values: Re
     }
 }
 
-export function signUpPage(o: { uid: string; base: string; settings: LocalTenantSettings; values?: Record<string, string | string[]>; errors?: string[] }): string {
+export function signUpPage(o: { uid: string; base: string; settings: LocalTenantSettings; values?: Record<string, string | string[]>; errors?: string[]; look?: RenderedLook }): string {
     const values = o.values ?? {};
-    return layout("Create account", `<h1>Create account</h1><p class="tenant">${esc(o.settings.userFlowName)}</p>
+    return layout("Create account", `${o.look?.top ?? ""}<h1>Create account</h1><p class="tenant">${esc(o.settings.userFlowName)}</p>
 ${(o.errors ?? []).map((e) => `<p class="error" role="alert">${esc(e)}</p>`).join("")}
 <form method="post" action="${esc(o.base)}/interaction/${esc(o.uid)}/signup">
 <label for="email">Email address *</label><input id="email" name="email" type="email" required value="${esc(values.email)}">
 <label for="password">Password *</label><input id="password" name="password" type="password" required minlength="8">
 ${o.settings.attributes.map((a) => attributeInput(a, values)).join("\n")}
 <button type="submit" id="create">Create</button><button type="submit" class="secondary" id="cancel" name="cancel" value="1" formnovalidate>Cancel</button></form>
-<p class="links">Already have an account? <a id="sign-in-instead" href="${esc(o.base)}/interaction/${esc(o.uid)}?screen=signin">Sign in</a></p>`);
+<p class="links">Already have an account? <a id="sign-in-instead" href="${esc(o.base)}/interaction/${esc(o.uid)}?screen=signin">Sign in</a></p>${o.look?.social ?? ""}${o.look?.footer ?? ""}`, o.look?.head);
 }
 
 /** RP-initiated sign-out: the provider's confirmation form, submitted at once (Entra signs out without asking). */

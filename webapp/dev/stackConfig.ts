@@ -4,6 +4,8 @@
  * program uses. Client ids a real tenant would assign are derived deterministically (stable across runs).
  */
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { lookFromConfig, type LocalSignInLook } from "./signInLook";
 import { parse } from "yaml";
 import { CONFIG_KEYS, parseStackConfig, uuidV5, type ConfigKey, type SignUpAttribute, type StackConfig } from "../../components/config";
 
@@ -27,6 +29,8 @@ export interface LocalTenantSettings {
     };
     /** A confidential client allowed the client-credentials grant with every API role (app-only calls). */
     readonly daemonClientId: string;
+    /** Social buttons and company branding of the sign-in pages (webapp/dev/signInLook.ts). */
+    readonly look: LocalSignInLook;
 }
 
 /** ID-token claim names of the built-in attributes (as Entra names them); custom ones become `extension_<name>`. */
@@ -47,7 +51,7 @@ export function claimFor(attribute: SignUpAttribute): string {
 }
 
 /** Parses the YAML text of a stack file; `project` is the config namespace (the Pulumi project name). */
-export function stackConfigFromYaml(text: string, project: string, stack = "dev"): StackConfig {
+export function stackConfigFromYaml(text: string, project: string, stack = "dev", baseDir?: string): StackConfig {
     const doc = parse(text) as { config?: Record<string, unknown> } | null;
     const raw: Partial<Record<ConfigKey, unknown>> = {};
     for (const [fullKey, value] of Object.entries(doc?.config ?? {})) {
@@ -55,10 +59,11 @@ export function stackConfigFromYaml(text: string, project: string, stack = "dev"
         if (ns !== project || !(key in CONFIG_KEYS)) continue;
         raw[key as ConfigKey] = value;
     }
-    return parseStackConfig(raw, { project, stack });
+    // Secure values stay encrypted here: a provider's secret only has to be present, the stand-in never uses it.
+    return parseStackConfig(raw, { project, stack, signIn: { secretsAvailable: false, baseDir } });
 }
 
-export function localSettings(config: StackConfig): LocalTenantSettings {
+export function localSettings(config: StackConfig, baseDir = process.cwd()): LocalTenantSettings {
     const id = (what: string) => uuidV5(`${config.tenantId}/${config.namePrefix}/local:${what}`);
     const apiClientId = id("api");
     return {
@@ -77,6 +82,7 @@ export function localSettings(config: StackConfig): LocalTenantSettings {
             roles: config.api.roles.filter((r) => r.allowedMemberTypes.includes("Application")).map((r) => r.value),
         },
         daemonClientId: id("daemon"),
+        look: lookFromConfig(config, baseDir),
     };
 }
 
@@ -85,5 +91,5 @@ export function loadLocalSettings(stackFile: string, projectFile: string): Local
     const project = (parse(readFileSync(projectFile, "utf8")) as { name?: string }).name;
     if (typeof project !== "string" || project === "") throw new Error(`${projectFile} has no project name`);
     const stack = /Pulumi\.([^.]+)\.yaml$/.exec(stackFile)?.[1] ?? "dev";
-    return localSettings(stackConfigFromYaml(readFileSync(stackFile, "utf8"), project, stack));
+    return localSettings(stackConfigFromYaml(readFileSync(stackFile, "utf8"), project, stack, dirname(stackFile)), dirname(stackFile));
 }

@@ -20,6 +20,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { ensureDevCertificates } from "./certs";
 import { logoutPage, messagePage, signInPage, signUpPage, layout, esc } from "./pages";
+import { createFederation } from "./federation";
+import { renderLook, serveBrandingImage } from "./signInLook";
 import type { LocalTenantSettings } from "./stackConfig";
 
 export interface DemoUser {
@@ -74,6 +76,8 @@ interface User {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Entra's `idp` claim for users federated from Google or Facebook. */
+const SOCIAL_IDP = { google: "google.com", facebook: "facebook.com" } as const;
 const FORM_LIMIT = 16 * 1024;
 
 function hashPassword(password: string, salt: Buffer = randomBytes(16)): { salt: Buffer; hash: Buffer } {
@@ -103,7 +107,7 @@ function send(res: ServerResponse, status: number, html: string): void {
         "Content-Type": "text/html; charset=utf-8",
         "Cache-Control": "no-store",
         "X-Frame-Options": "DENY",
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://localhost:* http://127.0.0.1:* https:; frame-ancestors 'none'",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self' http://localhost:* http://127.0.0.1:* https:; frame-ancestors 'none'",
     });
     res.end(html);
 }
@@ -216,7 +220,7 @@ export async function startStandInTenant(options: StandInTenantOptions): Promise
         },
         scopes: ["openid", "profile", "email", "offline_access"],
         claims: {
-            openid: ["sub", "oid", "tid", "ver", "name", "preferred_username", "email", ...attributeClaims],
+            openid: ["sub", "oid", "tid", "ver", "name", "preferred_username", "email", "idp", ...attributeClaims],
         },
         conformIdTokenClaims: false,
         responseTypes: ["code"],
@@ -277,6 +281,8 @@ export async function startStandInTenant(options: StandInTenantOptions): Promise
                     const claims: Record<string, unknown> = {
                         sub, oid: sub, tid: settings.tenantId, ver: "2.0", preferred_username: user.email, email: user.email,
                     };
+                    // Users who came through Google/Facebook carry Entra's `idp` claim (google.com, facebook.com).
+                    if (typeof user.attributes.idp === "string") claims.idp = user.attributes.idp;
                     for (const a of settings.attributes) {
                         const v = user.attributes[a.attribute];
                         if (v !== undefined && v !== "") claims[a.claim] = v;
@@ -338,15 +344,29 @@ export async function startStandInTenant(options: StandInTenantOptions): Promise
         const base = mount;
         const wantsSignUp = settings.signUpAllowed && (url.searchParams.get("screen") === "signup" ||
             (url.searchParams.get("screen") !== "signin" && details.prompt?.name === "create"));
+        const look = renderLook(settings.look, { base, uid, acceptLanguage: req.headers["accept-language"], mode: wantsSignUp ? "signup" : "signin" });
+        if (req.method === "GET" && action === "federated") {
+            if (url.searchParams.get("error")) {
+                return provider.interactionFinished(req, res, { error: "access_denied", error_description: "AADSTS90091: The user cancelled the sign-in at the identity provider." }, { mergeWithLastSubmission: false });
+            }
+            const who = federation.redeem(url.searchParams.get("code"));
+            if (!who) return send(res, 400, messagePage("Sign-in error", "This sign-in has expired. Start again from the app."));
+            const known = users.get(who.email);
+            if (known && known.attributes.idp !== SOCIAL_IDP[who.kind]) {
+                return send(res, 200, signInPage({ uid, base, settings, look, email: who.email, error: "An account with this email address already exists. Sign in with it instead." }));
+            }
+            const user = known ?? addUser(who.email, randomBytes(24).toString("base64url"), { displayName: who.name, idp: SOCIAL_IDP[who.kind] });
+            return provider.interactionFinished(req, res, { login: { accountId: user.oid }, create: {} }, { mergeWithLastSubmission: false });
+        }
         if (req.method === "GET" && action === undefined) {
-            return send(res, 200, wantsSignUp ? signUpPage({ uid, base, settings }) : signInPage({ uid, base, settings }));
+            return send(res, 200, wantsSignUp ? signUpPage({ uid, base, settings, look }) : signInPage({ uid, base, settings, look }));
         }
         if (req.method !== "POST") return send(res, 405, messagePage("Not allowed", "Use the form."));
         const form = await readForm(req);
         if (action === "login") {
             const email = (form.get("email") ?? "").trim();
             const user = checkPassword(email, form.get("password") ?? "");
-            if (!user) return send(res, 200, signInPage({ uid, base, settings, email, error: "Your email address or password is incorrect." }));
+            if (!user) return send(res, 200, signInPage({ uid, base, settings, look, email, error: "Your email address or password is incorrect." }));
             return provider.interactionFinished(req, res, { login: { accountId: user.oid }, create: {} }, { mergeWithLastSubmission: false });
         }
         if (action === "signup" && settings.signUpAllowed) {
@@ -384,14 +404,15 @@ export async function startStandInTenant(options: StandInTenantOptions): Promise
                 if (v.length > 256) errors.push(`${a.label} is too long (at most 256 characters).`);
                 if (v !== "") attributes[a.attribute] = v;
             }
-            if (errors.length) return send(res, 200, signUpPage({ uid, base, settings, values, errors }));
+            if (errors.length) return send(res, 200, signUpPage({ uid, base, settings, look, values, errors }));
             const user = addUser(email, password, attributes);
             return provider.interactionFinished(req, res, { login: { accountId: user.oid }, create: {} }, { mergeWithLastSubmission: false });
         }
         return send(res, 404, messagePage("Not found", "There is no such page."));
     };
 
-    const interactionPath = new RegExp(`^${mount.replace(/[.]/g, "\\.")}/interaction/([A-Za-z0-9_-]+)(?:/(login|signup))?$`);
+    const interactionPath = new RegExp(`^${mount.replace(/[.]/g, "\\.")}/interaction/([A-Za-z0-9_-]+)(?:/(login|signup|federated))?$`);
+    const federation = createFederation({ mount, origin, look: settings.look, tenantName: settings.userFlowName });
     handler = (req, res) => {
         const url = new URL(req.url ?? "/", origin);
         const m = interactionPath.exec(url.pathname);
@@ -400,6 +421,13 @@ export async function startStandInTenant(options: StandInTenantOptions): Promise
                 const expired = err instanceof Error && /SessionNotFound|interaction session/i.test(`${err.name} ${err.message}`);
                 if (!res.headersSent) send(res, 400, messagePage("Sign-in error", expired ? "This sign-in request has expired. Start again from the app." : "The request could not be processed."));
             });
+            return;
+        }
+        if (serveBrandingImage(settings.look, mount, url.pathname, res)) return;
+        if (url.pathname.startsWith(`${mount}/federation/`) || url.pathname.startsWith("/_providers/")) {
+            federation.handle(req, res, url).then(
+                (done) => { if (!done && !res.headersSent) send(res, 404, messagePage("Not found", "There is no such page.")); },
+                () => { if (!res.headersSent) send(res, 400, messagePage("Sign-in error", "The request could not be processed.")); });
             return;
         }
         if (url.pathname === mount || url.pathname.startsWith(`${mount}/`)) {
