@@ -9,13 +9,11 @@ const POLICY_TYPES = { scm: "azure-native:web:WebAppScmAllowed", ftp: "azure-nat
  * `web.WebAppScmAllowed` and `web.WebAppFtpAllowed` with `allow: false`. This is what keeps the preview's workforce
  * identity read-only: refreshing app settings needs `Microsoft.Web/sites/config/list/action`, which also lists the
  * sites' publishing credentials, and those deploy code only while basic authentication is allowed.
- *
- * Advisory until components/appService.ts declares the two resources for each site; then mandatory.
  */
 export const appServiceBasicAuthOff: StackValidationPolicy = {
     name: "app-service-basic-auth-off",
     description: "Every App Service site declares basic-authentication publishing off for SCM and FTP (web.WebAppScmAllowed / web.WebAppFtpAllowed with allow: false).",
-    enforcementLevel: "advisory",
+    enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const key = (r: { props: Record<string, any> }) => {
             const name = known(() => r.props.name);

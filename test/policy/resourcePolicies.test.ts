@@ -17,7 +17,7 @@ afterAll(() => pack?.close());
 const check = (type: string, props: Record<string, unknown>, name = "r"): Promise<Violation[]> => pack.analyze({ type, name, props } as PolicyInput);
 const messages = (vs: Violation[]) => vs.map((v) => `${v.policy}: ${v.message}`);
 
-test("the pack serves every policy as mandatory, but the basic-authentication one (advisory for now)", async () => {
+test("the pack serves every policy as mandatory", async () => {
     const info = await pack.info();
     expect(info.name).toBe("entra-ciam-security");
     expect(info.version).toBe("1.0.0");
@@ -27,7 +27,7 @@ test("the pack serves every policy as mandatory, but the basic-authentication on
         "no-secrets-in-plain-outputs", "app-service-https-tls-ftp", "app-service-basic-auth-off", "key-vault-rbac",
         "storage-no-public-blob-access", "dynamic-resources-are-user-flows", "user-flows-in-this-tenant",
     ]);
-    expect(info.policies.filter((p) => p.level !== "mandatory")).toEqual([{ name: "app-service-basic-auth-off", level: "advisory" }]);
+    expect(new Set(info.policies.map((p) => p.level))).toEqual(new Set(["mandatory"]));
 });
 
 describe("redirect-uris-https", () => {

@@ -79,12 +79,12 @@ describe("app-service-basic-auth-off", () => {
     test("a site with SCM and FTP basic authentication declared off passes", async () => {
         expect(await pack.analyzeStack([site, off("azure-native:web:WebAppScmAllowed", false), off("azure-native:web:WebAppFtpAllowed", false)])).toEqual([]);
     });
-    test("a site without them, or with one allowed, is reported (advisory)", async () => {
+    test("a site without them, or with one allowed or for another site, fails", async () => {
         const none = await pack.analyzeStack([site]);
         expect(messages(none)).toEqual([
             "app-service-basic-auth-off: site rg-contoso/contoso-web-1: basic-authentication publishing is not declared off for SCM and FTP (declare WebAppScmAllowed and WebAppFtpAllowed with allow: false)",
         ]);
-        expect(none[0].level).toBe("advisory");
+        expect(none[0].level).toBe("mandatory");
         expect(messages(await pack.analyzeStack([site, off("azure-native:web:WebAppScmAllowed", true), off("azure-native:web:WebAppFtpAllowed", false)]))).toEqual([
             "app-service-basic-auth-off: site rg-contoso/contoso-web-1: basic-authentication publishing is not declared off for SCM (declare WebAppScmAllowed with allow: false)",
         ]);
