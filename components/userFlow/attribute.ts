@@ -11,7 +11,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions, UserFlowAttributeInputs, UserFlowAttributeOutputs } from "./types";
 import { CUSTOM_NAME_RE, DATA_TYPES, GUID_RE, UNKNOWN, USER_FLOW_ATTRIBUTES } from "./constants";
-import { type Ctx, type GraphFailure, brief, call, deleteConfirmed, done, exists, getUnlessGone, isRecent, listAll, makeContext, notYet, odataQuote, untilReplicated } from "./graph";
+import { type Ctx, type GraphFailure, brief, call, confirmedLive, deleteConfirmed, done, exists, getUnlessGone, isRecent, listAll, makeContext, notYet, odataQuote, untilReplicated } from "./graph";
 import { isUnknown } from "./flowInputs";
 import { compact, notCreatedHere, sameName, tenantIdOf } from "./state";
 
@@ -58,7 +58,7 @@ export function makeUserFlowAttributeProvider(opts: ProviderOptions = {}): Resou
             const name = inputs.displayName;
             const createdAt = new Date().toISOString();
             // Never adopt what exists already: it may belong to another stack or to the portal.
-            const existing = await findCustomByName(ctx, name);
+            const existing = await confirmedLive(ctx, () => findCustomByName(ctx, name), (a) => attributePath(String(a.id)));
             if (existing) throw notCreatedHere("custom attribute", existing.displayName ?? name, String(existing.id), inputs.tenantId);
             const body = { displayName: name, description: inputs.description ?? name, dataType: inputs.dataType };
             const outs = (id: string) => ({ id, outs: compact({ ...inputs, attributeId: id, createdAt }) });

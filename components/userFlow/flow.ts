@@ -19,7 +19,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions, UserFlowInputs, UserFlowOutputs } from "./types";
 import { FLOWS, flowPath } from "./constants";
-import { type GraphFailure, brief, call, deleteConfirmed, done, exists, graphRootOf, isRecent, makeContext, notYet, untilReplicated } from "./graph";
+import { type GraphFailure, brief, call, confirmedLive, deleteConfirmed, done, exists, graphRootOf, isRecent, makeContext, notYet, untilReplicated } from "./graph";
 import { checkUserFlow, createFlowBody, diffUserFlow } from "./flowInputs";
 import { convergeFlow, findFlowByName, outputsOf, readFlow, unknownCustomAttributes } from "./flowGraph";
 import { compact, notCreatedHere, tenantIdOf } from "./state";
@@ -35,7 +35,7 @@ export function makeUserFlowProvider(opts: ProviderOptions = {}): ResourceProvid
             const createdAt = new Date().toISOString();
             const name = inputs.displayName;
             // Never adopt what exists already: it may belong to another stack or to the portal.
-            const existing = await findFlowByName(ctx, name);
+            const existing = await confirmedLive(ctx, () => findFlowByName(ctx, name), (f) => flowPath(f.id));
             if (existing) throw notCreatedHere("user flow", existing.displayName ?? name, existing.id, inputs.tenantId);
             const body = createFlowBody(inputs);
             const customAttributes = (inputs.attributes ?? []).map((a) => a.attribute);

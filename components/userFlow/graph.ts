@@ -13,6 +13,7 @@
  *   getUnlessGone(ctx, path, recent)   GET that maps 404 to undefined (within the recent-create window: only after
  *                                      the 404 outlasted the replication wait)
  *   exists(ctx, path)                  GET → true, 404 → false
+ *   confirmedLive(ctx, find, pathOf)   a lookup's hit confirmed by GET (a just-deleted object may still be listed)
  *   deleteConfirmed(ctx, path, probe, recent)
  *                                      DELETE; a 404 inside the recent-create window is confirmed by consecutive 404s
  *   isRecent(createdAt)                whether a create was within RECENT_CREATE_MS
@@ -222,5 +223,25 @@ export async function deleteConfirmed(ctx: Ctx, path: string, probe: () => Promi
             misses++;
         }
         // It was there after all (replication): delete it again.
+    }
+}
+
+/**
+ * The live object `find` reports (e.g. a same-name lookup in a list), confirmed by a GET of `pathOf(found)`. A listed
+ * object that answers 404 may be one deleted moments ago (lists lag behind deletes) or one not replicated yet:
+ * look again with backoff until the list drops it (undefined) or the GET finds it. If it is still listed but absent
+ * when the wait runs out, it is reported as found, the side that never takes over a stranger's object.
+ */
+export async function confirmedLive<T>(ctx: Ctx, find: () => Promise<T | undefined>, pathOf: (found: T) => string): Promise<T | undefined> {
+    let last: T | undefined;
+    try {
+        return await untilReplicated<T | undefined>(ctx, "looking up an existing object", async () => {
+            last = await find();
+            if (last === undefined || (await exists(ctx, pathOf(last)))) return done(last);
+            return notYet(`${pathOf(last)} is listed but answers 404`);
+        });
+    } catch (e) {
+        if ((e as { gaveUp?: boolean }).gaveUp) return last;
+        throw e;
     }
 }

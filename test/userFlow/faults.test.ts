@@ -246,7 +246,7 @@ describe("conflicts and drift", () => {
         h.server.requests.length = 0;
         expect(await errorOf(h.flow.create(base))).toBe(notCreatedHere("user flow", base.displayName, theirs.id));
         expect(onlyFlow()).toMatchObject({ id: theirs.id, idps: ["EmailOtpSignup-OAUTH"], signUpAllowed: false });
-        expect(h.server.calls()).toEqual(["GET /identity/authenticationEventsFlows"]);
+        expect(h.server.calls()).toEqual(["GET /identity/authenticationEventsFlows", "GET /identity/authenticationEventsFlows/{id}"]);
     });
 
     test("22. the name is found on a later page of the flow list", async () => {
@@ -258,7 +258,7 @@ describe("conflicts and drift", () => {
         expect(await errorOf(h.flow.create(base))).toBe(notCreatedHere("user flow", base.displayName, existing.id));
         expect(h.server.flows.size).toBe(5);
         expect(h.server.flowByName(base.displayName)).toHaveLength(1);
-        expect(h.server.calls()).toEqual(["GET /identity/authenticationEventsFlows", "GET /identity/authenticationEventsFlows?$skip=2", "GET /identity/authenticationEventsFlows?$skip=4"]);
+        expect(h.server.calls()).toEqual(["GET /identity/authenticationEventsFlows", "GET /identity/authenticationEventsFlows?$skip=2", "GET /identity/authenticationEventsFlows?$skip=4", "GET /identity/authenticationEventsFlows/{id}"]);
     });
 
     test("23. a custom attribute that exists (with another data type): the create fails naming it", async () => {

@@ -110,6 +110,10 @@ export class GraphStandIn {
     /** Replication delays (virtual ms) applied to new flows and custom attributes. */
     flowReplicationMs = 0;
     attributeReplicationMs = 0;
+    /** How long a deleted flow stays in the flow list (GET by id answers 404 at once): lists lag behind deletes. */
+    deleteReplicationMs = 0;
+    /** Deleted flows still listed, with the virtual time they leave the list. */
+    private readonly ghosts: { flow: StoredFlow; until: number }[] = [];
     readonly requests: RecordedRequest[] = [];
     /** Contract violations and missing auth headers; tests assert this stays empty. */
     readonly violations: string[] = [];
@@ -369,7 +373,8 @@ export class GraphStandIn {
     }
 
     private filterFlows(filter: string | null): StoredFlow[] {
-        const visible = [...this.flows.values()].filter((f) => this.clock >= f.visibleAt);
+        const listed = [...this.flows.values(), ...this.ghosts.filter((g) => this.clock < g.until).map((g) => g.flow)];
+        const visible = listed.filter((f) => this.clock >= f.visibleAt);
         if (!filter) return visible;
         const app = /^(?:microsoft\.graph\.)?externalUsersSelfServiceSignUpEventsFlow\/conditions\/applications\/includeApplications\/any\(appId:appId\/appId eq '([^']*)'\)$/.exec(filter);
         if (app) return visible.filter((f) => f.apps.includes(app[1].toLowerCase()));
@@ -438,10 +443,12 @@ export class GraphStandIn {
                 f.inputs = inputs;
                 return [204, undefined];
             }
-            case `DELETE ${T_FLOW}`:
-                this.visibleFlow(params[0]);
+            case `DELETE ${T_FLOW}`: {
+                const gone = this.visibleFlow(params[0]);
                 this.flows.delete(params[0]);
+                if (this.deleteReplicationMs > 0) this.ghosts.push({ flow: gone, until: this.clock + this.deleteReplicationMs });
                 return [204, undefined];
+            }
             case `GET ${T_APPS}`:
                 return [200, this.page(this.visibleFlow(params[0]).apps.map((appId) => ({ appId })), query, path)];
             case `POST ${T_APPS}`: {

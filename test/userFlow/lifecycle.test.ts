@@ -168,7 +168,7 @@ describe("objects this stack did not create", () => {
         const theirs = other.state.get("flow")!.id;
         server.requests.length = 0;
         expect(await errorOf(engine.up("flow", texts.flow, flowInputs()))).toBe(notCreatedHere("user flow", "contoso SIGN-UP", theirs));
-        expect(server.calls()).toEqual([FLOWS].map((p) => `GET ${p}`));
+        expect(server.calls()).toEqual([`GET ${FLOWS}`, `GET ${FLOWS}/{id}`]);
         expect(engine.state.has("flow")).toBe(false);
         expect([...server.flows.values()].map((f) => [f.id, f.displayName, f.signUpAllowed])).toEqual([[theirs, "contoso SIGN-UP", false]]);
     });
@@ -179,7 +179,7 @@ describe("objects this stack did not create", () => {
         const theirs = other.state.get("attr")!.id;
         server.requests.length = 0;
         expect(await errorOf(engine.up("attr", texts.attr, attrInputs()))).toBe(notCreatedHere("custom attribute", "hobby", theirs));
-        expect(server.calls()).toEqual(["GET /identity/userFlowAttributes?$filter=displayName eq '…'"]);
+        expect(server.calls()).toEqual(["GET /identity/userFlowAttributes?$filter=displayName eq '…'", `GET /identity/userFlowAttributes/${theirs}`]);
         expect(customAttributes().map((a) => [a.id, a.description])).toEqual([[theirs, "theirs"]]);
     });
 
@@ -245,6 +245,20 @@ describe("lost answers and replication lag", () => {
         expect(server.calls()).toEqual([`GET ${FLOWS}`, `POST ${FLOWS}`, `GET ${FLOWS}`, `GET ${FLOWS}/{id}`]);
         expect([...server.flows.keys()]).toEqual([engine.state.get("flow")!.id]);
         expect(engine.state.get("flow")!.outputs).toEqual({ ...flowInputs(), createdAt: ISO, __provider: texts.flow });
+    });
+
+    test("up right after destroy, while the flow list still shows the deleted flow: waits for the list, creates one flow", async () => {
+        server.deleteReplicationMs = 3000;
+        await engine.up("flow", texts.flow, flowInputs());
+        const first = engine.state.get("flow")!.id;
+        await engine.destroy("flow");
+        server.requests.length = 0;
+        await engine.up("flow", texts.flow, flowInputs());
+        expect(server.requests.map((r) => `${r.method} ${r.path === FLOWS ? "list" : "flow"}:${r.status}`)).toEqual([
+            "GET list:200", "GET flow:404", "GET list:200", "GET flow:404", "GET list:200", "POST list:201"]);
+        expect(sleeps).toEqual([1000, 2000]);
+        expect(server.flows.size).toBe(1);
+        expect(engine.state.get("flow")!.id).not.toBe(first);
     });
 
     test("destroy right after create while Graph still answers 404: the flow is deleted once it shows, no orphan", async () => {
