@@ -219,8 +219,8 @@ async function converge(ctx: Ctx, org: string, olds: CompanyBrandingOutputs, new
 
 function notOurs(org: string): Error {
     return new Error(`tenant ${org} already has company branding that this stack did not create; it is not taken over. ` +
-        `To manage it here, import it: \`pulumi import pulumi-nodejs:dynamic:Resource <name> ${org}\` or add the resource option ` +
-        `\`import: "${org}"\` (the next \`up\` then writes the configured branding); or delete it in the admin center (Company branding)`);
+        `To manage it here, import it: give SignInExperience \`imports: { branding: "${org}" }\` (or a CompanyBranding the resource option ` +
+        `\`import: "${org}"\`) and run \`pulumi up\`, which then writes the configured branding; or delete it in the admin center (Company branding)`);
 }
 
 export function makeCompanyBrandingProvider(opts: ProviderOptions = {}): pulumi.dynamic.ResourceProvider {

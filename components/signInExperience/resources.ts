@@ -74,6 +74,12 @@ export interface SignInExperienceArgs {
     readonly tenantId: string;
     /** `StackConfig.signInExperience`. */
     readonly config: SignInExperienceConfig;
+    /**
+     * Existing objects to bring under management (the `import` resource option; `pulumi import` cannot import
+     * dynamic-provider resources): Graph ids by provider kind, e.g. `{ google: "Google-OAUTH" }`, and the branding's
+     * id (the tenant id). Drop them after the `up` that imported.
+     */
+    readonly imports?: { readonly identityProviders?: Readonly<Partial<Record<"google" | "facebook", string>>>; readonly branding?: string };
 }
 
 /**
@@ -97,7 +103,7 @@ export class SignInExperience extends pulumi.ComponentResource {
                 displayName: p.displayName,
                 clientId: p.clientId,
                 clientSecret: pulumi.secret(p.clientSecret),
-            }, { parent: this });
+            }, { parent: this, import: args.imports?.identityProviders?.[p.kind] });
         }
         this.identityProviders = idps;
         const b = config.branding;
@@ -112,7 +118,7 @@ export class SignInExperience extends pulumi.ComponentResource {
                 usernameHintText: b.usernameHintText,
                 images,
                 localizations: b.localizations.map((l) => ({ ...l })),
-            }, { parent: this });
+            }, { parent: this, import: args.imports?.branding });
         }
         this.registerOutputs({
             identityProviderIds: Object.values(idps).map((p) => p.id),

@@ -97,8 +97,9 @@ async function findByType(ctx: Ctx, type: string): Promise<any | undefined> {
 
 function notOurs(type: string, id: string, tenantId: string): Error {
     return new Error(`a ${type} identity provider already exists in tenant ${tenantId} as ${JSON.stringify(id)} and this stack did not create it; ` +
-        `it is not taken over. To manage it here, import it: \`pulumi import pulumi-nodejs:dynamic:Resource <name> ${id}\` ` +
-        `or add the resource option \`import: "${id}"\` (the next \`up\` then writes the configured client id and secret); or delete it in the admin center`);
+        `it is not taken over. To manage it here, import it: give SignInExperience \`imports: { identityProviders: { ${type.toLowerCase()}: "${id}" } }\` ` +
+        `(or a SocialIdentityProvider the resource option \`import: "${id}"\`) and run \`pulumi up\`, which then writes the configured client id and secret; ` +
+        `or delete it in the admin center (External Identities > All identity providers)`);
 }
 
 export function makeSocialIdentityProviderProvider(opts: ProviderOptions = {}): pulumi.dynamic.ResourceProvider {

@@ -130,7 +130,7 @@ test("ownership: branding that exists already is never taken over; import reads 
     await h.branding.create!(inputs() as any); // e.g. made in the admin center
     h.server.requests.length = 0;
     await expect(h.branding.create!(inputs() as any)).rejects.toThrow(
-        `tenant ${TENANT} already has company branding that this stack did not create; it is not taken over. To manage it here, import it: \`pulumi import pulumi-nodejs:dynamic:Resource <name> ${TENANT}\``);
+        `tenant ${TENANT} already has company branding that this stack did not create; it is not taken over. To manage it here, import it: give SignInExperience \`imports: { branding: "${TENANT}" }\``);
     expect(h.server.writes()).toHaveLength(0);
     const { images: _i, ...programInputs } = inputs();
     const r = await h.branding.read!(TENANT, { ...programInputs, __provider: "serialized" } as any);

@@ -94,7 +94,7 @@ test("ownership: a Google provider this stack did not create is never taken over
     await h.social.create!(inputs() as any); // someone else's, e.g. made in the admin center
     h.server.requests.length = 0;
     await expect(h.social.create!(inputs({ clientId: "5-y.apps.googleusercontent.com" }) as any)).rejects.toThrow(
-        /a Google identity provider already exists in tenant 11111111-2222-4333-8444-555555555555 as "Google-OAUTH" and this stack did not create it; it is not taken over\. To manage it here, import it: `pulumi import pulumi-nodejs:dynamic:Resource <name> Google-OAUTH`/);
+        /a Google identity provider already exists in tenant 11111111-2222-4333-8444-555555555555 as "Google-OAUTH" and this stack did not create it; it is not taken over\. To manage it here, import it: give SignInExperience `imports: \{ identityProviders: \{ google: "Google-OAUTH" \} \}`/);
     expect(h.server.writes()).toHaveLength(0);
     expect(h.signIn.providers.get("Google-OAUTH")!.clientId).toBe("123456789012-abc.apps.googleusercontent.com");
 });
