@@ -6,7 +6,7 @@
  * (Needs the bundles: `npm run build`.)
  */
 import { baseConfig, runProgram, type ProgramRun } from "../support/program";
-import { secretVersion } from "../support/mocks";
+import { recordingMocks, secretVersion } from "../support/mocks";
 
 const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const DAY = 86_400_000;
@@ -99,4 +99,32 @@ test("late in a window with a short lifetime, the lapsed previous password is no
     expect(early.byType(PASSWORD)).toHaveLength(2);
     expect(late.byType(PASSWORD)).toHaveLength(1);
     expect(late.byType(PASSWORD)[0].inputs.rotateWhenChanged).toEqual(early.byType(PASSWORD).find((p) => p.name === late.byType(PASSWORD)[0].name)!.inputs.rotateWhenChanged);
+});
+
+describe("stacks made when there was one password (`web-secret`)", () => {
+    test("the current window's slot takes over the old resource through an alias; the previous one's does not", async () => {
+        let pulumi!: typeof import("@pulumi/pulumi");
+        let mod!: typeof import("../../components/webAppRegistration");
+        jest.isolateModules(() => {
+            pulumi = require("@pulumi/pulumi");
+        });
+        await pulumi.runtime.setMocks(recordingMocks([], []), "entra-ciam", "test", false);
+        jest.isolateModules(() => {
+            jest.doMock("@pulumi/pulumi", () => pulumi);
+            mod = require("../../components/webAppRegistration");
+        });
+        const aliases = new Map<string, unknown>();
+        const record: import("@pulumi/pulumi").ResourceTransformation = ({ name, opts }) => {
+            aliases.set(name, opts.aliases);
+            return undefined;
+        };
+        const current = { index: 13, slot: "b" as const, start: "2027-03-16", endDate: "2027-09-12T00:00:00Z" };
+        const previous = { index: 12, slot: "a" as const, start: "2026-12-16", endDate: "2027-06-14T00:00:00Z" };
+        new mod.WebAppRegistration("web", { displayName: "web", secret: { current, previous } }, { transformations: [record] });
+        expect(aliases.get("web-secret-b")).toEqual([{ name: "web-secret" }]);
+        expect(aliases.get("web-secret-a")).toEqual([]);
+        expect(() => new mod.WebAppRegistration("web2", { displayName: "web", secret: { current, previous: { ...previous, slot: "b" } } })).toThrow(
+            'WebAppRegistration: the previous and current secret windows share slot "b"',
+        );
+    });
 });
