@@ -242,13 +242,23 @@ export function makeCompanyBrandingProvider(opts: ProviderOptions = {}): pulumi.
             const live = await readConfirmed(ctx, brandingPath(org), isRecent(props.createdAt));
             if (!live || !hasContent(live)) return {};
             const locs = await listAll(ctx, `${brandingPath(org)}/localizations`);
+            // Import (the `import` option: no prior outputs, so props are the program's inputs, without image URLs):
+            // Graph cannot show which file an image came from, so the configured files are taken as the live ones and
+            // today's URLs become the baseline; the diff then matches, as Pulumi requires of an import.
+            const importing = props.imageUrls === undefined;
             const images: Record<string, BrandingImageInput> = {};
+            const imageUrls: Record<string, string> = {};
             for (const s of BRANDING_SLOTS) {
                 const url = text(live[`${s}RelativeUrl`]);
                 const mine = props.images?.[s];
                 if (!url) continue; // removed outside this stack: absent here, uploaded again on the next up
-                if (mine && props.imageUrls?.[s] === url) images[s] = mine;
-                else images[s] = { path: mine?.path ?? "", contentType: mine?.contentType ?? "", sha256: CHANGED_OUTSIDE };
+                if (mine && (importing || props.imageUrls?.[s] === url)) {
+                    images[s] = mine;
+                    imageUrls[s] = url;
+                } else {
+                    images[s] = { path: mine?.path ?? "", contentType: mine?.contentType ?? "", sha256: CHANGED_OUTSIDE };
+                    if (props.imageUrls?.[s]) imageUrls[s] = props.imageUrls[s]!;
+                }
             }
             const outs = outputsOf({
                 tenantId: org,
@@ -256,7 +266,7 @@ export function makeCompanyBrandingProvider(opts: ProviderOptions = {}): pulumi.
                 images,
                 localizations: locs.filter((l) => !["0", "default", ""].includes(String(l?.id ?? "").toLowerCase())).map((l) => ({ locale: String(l.id), ...texts(l) })),
                 version: props.version,
-            }, { ...(props.imageUrls ?? {}) }, props.createdAt);
+            }, imageUrls, props.createdAt);
             const { imageUrls: _u, createdAt: _c, ...inputs } = outs;
             return { id, props: outs, inputs };
         },

@@ -148,13 +148,16 @@ export function makeSocialIdentityProviderProvider(opts: ProviderOptions = {}): 
             const live = await readConfirmed(ctx, idpPath(id), isRecent(props.createdAt));
             if (!live) return {};
             if (live["@odata.type"] !== SOCIAL_TYPE) throw new Error(`identity provider ${JSON.stringify(id)} is a ${live["@odata.type"]}, not a social identity provider`);
+            // Import (the `import` option: no prior outputs, so props are the program's inputs): Graph cannot show the
+            // secret, so the configured one is taken as the tenant's; the diff then matches, as Pulumi requires.
+            const fingerprint = props.clientSecretFingerprint ?? (typeof props.clientSecret === "string" && props.clientSecret !== "" ? secretFingerprint(props.clientSecret) : undefined);
             const outs = outputsOf({
                 tenantId: props.tenantId,
                 identityProviderType: live.identityProviderType,
                 displayName: live.displayName,
                 clientId: live.clientId,
                 version: props.version,
-            }, props.clientSecretFingerprint, props.createdAt);
+            }, fingerprint, props.createdAt);
             // Never the secret: Graph answers "******", and an input returned here would be stored unencrypted.
             const { clientSecretFingerprint: _f, createdAt: _c, ...inputs } = outs;
             return { id, props: outs, inputs };

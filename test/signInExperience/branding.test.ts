@@ -132,11 +132,16 @@ test("ownership: branding that exists already is never taken over; import reads 
     await expect(h.branding.create!(inputs() as any)).rejects.toThrow(
         `tenant ${TENANT} already has company branding that this stack did not create; it is not taken over. To manage it here, import it: give SignInExperience \`imports: { branding: "${TENANT}" }\``);
     expect(h.server.writes()).toHaveLength(0);
-    const { images: _i, ...programInputs } = inputs();
-    const r = await h.branding.read!(TENANT, { ...programInputs, __provider: "serialized" } as any);
-    expect(r.props).toMatchObject({ tenantId: TENANT, backgroundColor: "#0F3D2E", usernameHintText: "you@example.com", localizations: [{ locale: "fr-FR", signInPageText: "Contoso : connectez-vous", usernameHintText: "vous@exemple.fr" }] });
-    expect(Object.values(r.props.images).map((i: any) => i.sha256)).toEqual(["changed-outside-this-stack", "changed-outside-this-stack", "changed-outside-this-stack"]);
-    expect((await h.branding.diff!(TENANT, state(r.props), inputs() as any)).changes).toBe(true);
+    // Import: read gets the program's inputs (no image URLs); the configured files are taken as the live images.
+    const r = await h.branding.read!(TENANT, { ...inputs(), __provider: "serialized" } as any);
+    expect(r.props).toMatchObject({ tenantId: TENANT, backgroundColor: "#0F3D2E", usernameHintText: "you@example.com", images: inputs().images, localizations: [{ locale: "fr-FR", signInPageText: "Contoso : connectez-vous", usernameHintText: "vous@exemple.fr" }] });
+    expect(Object.keys(r.props.imageUrls).sort()).toEqual(["backgroundImage", "bannerLogo", "squareLogo"]);
+    expect((await h.branding.diff!(TENANT, state(r.props), inputs() as any)).changes).toBe(false);
+    expect((await h.branding.diff!(TENANT, state(r.props), inputs({ signInPageText: "Other" }) as any)).changes).toBe(true);
+    // Configured without an image the tenant has: read shows it as one this stack did not upload (the diff differs).
+    const { images: _i, ...noImages } = inputs();
+    const r2 = await h.branding.read!(TENANT, { ...noImages, __provider: "serialized" } as any);
+    expect(Object.values(r2.props.images).map((i: any) => i.sha256)).toEqual(["changed-outside-this-stack", "changed-outside-this-stack", "changed-outside-this-stack"]);
 });
 
 test("delete: images first (Graph requires it), then localizations, then the branding", async () => {

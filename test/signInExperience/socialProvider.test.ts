@@ -99,20 +99,23 @@ test("ownership: a Google provider this stack did not create is never taken over
     expect(h.signIn.providers.get("Google-OAUTH")!.clientId).toBe("123456789012-abc.apps.googleusercontent.com");
 });
 
-test("import: read with only an id and the program's inputs returns complete state without the secret; the next up writes the secret", async () => {
+test("import: read with only an id and the program's inputs returns complete state without the secret, and the diff matches (as Pulumi requires)", async () => {
     await h.social.create!(inputs() as any);
     h.server.requests.length = 0;
     const r = await h.social.read!("Google-OAUTH", { ...inputs(), __provider: "serialized" } as any);
     expect(h.calls()).toEqual(["GET /identity/identityProviders/Google-OAUTH"]);
     expect(r.id).toBe("Google-OAUTH");
-    expect(r.props).toEqual({ tenantId: TENANT, identityProviderType: "Google", displayName: "Google", clientId: "123456789012-abc.apps.googleusercontent.com", version: "1" });
-    expect(r.inputs).toEqual(r.props);
+    // Graph cannot show the secret: the configured one is taken as the tenant's, by fingerprint only.
+    expect(r.props).toEqual({ tenantId: TENANT, identityProviderType: "Google", displayName: "Google", clientId: "123456789012-abc.apps.googleusercontent.com", version: "1", clientSecretFingerprint: expect.stringMatching(/^hmac-sha256:/) });
+    expect(fingerprintMatches(r.props.clientSecretFingerprint, SECRET)).toBe(true);
+    expect(r.inputs).toEqual({ tenantId: TENANT, identityProviderType: "Google", displayName: "Google", clientId: "123456789012-abc.apps.googleusercontent.com", version: "1" });
     expect(JSON.stringify(r)).not.toContain(SECRET);
-    const d = await h.social.diff!("Google-OAUTH", state(r.props), inputs() as any);
-    expect(d.changes).toBe(true);
-    const u = await h.social.update!("Google-OAUTH", state(r.props), inputs() as any);
-    expect(h.server.writes().map((w) => w.body)).toEqual([{ "@odata.type": "#microsoft.graph.socialIdentityProvider", clientSecret: SECRET }]);
-    expect(fingerprintMatches(u.outs.clientSecretFingerprint, SECRET)).toBe(true);
+    expect((await h.social.diff!("Google-OAUTH", state(r.props), inputs() as any)).changes).toBe(false);
+    // Inputs that do not describe it (another client id) make the diff report a change: Pulumi then refuses the import.
+    expect((await h.social.diff!("Google-OAUTH", state(r.props), inputs({ clientId: "5-y.apps.googleusercontent.com" }) as any)).changes).toBe(true);
+    // After the import, rotating the configured secret writes it.
+    await h.social.update!("Google-OAUTH", state(r.props), inputs({ clientSecret: NEW_SECRET }) as any);
+    expect(h.server.writes().map((w) => w.body)).toEqual([{ "@odata.type": "#microsoft.graph.socialIdentityProvider", clientSecret: NEW_SECRET }]);
 });
 
 test("drift: a display name changed in the portal is seen by read; a deleted provider reads as gone", async () => {
