@@ -1,7 +1,8 @@
 /**
  * A JSON-lines logger that never prints credentials: fields named like authorization, cookie, token, secret,
- * password or code are replaced, and anything that looks like a JWT or a `Bearer`/`Basic` credential inside any
- * string is masked.
+ * password or code are replaced, and anything that looks like a JWT, a `Bearer`/`Basic` credential or a
+ * `secret=value` / `password: value` pair inside any string (message text included) is masked. Fields cannot
+ * overwrite `time`, `level`, `name` or `msg` (such a field is kept as `field_<name>`).
  */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 export type LogFields = Record<string, unknown>;
@@ -17,11 +18,17 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 const SECRET_KEY = /authorization|cookie|token|secret|password|passwd|assertion|^code$|session|api[-_]?key/i;
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?/g;
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[^\s",;]+/gi;
+/** `client_secret=…`, `password: …`, `"access_token":"…"`, `AccountKey=…;`: the name stays, the value goes. */
+const SECRET_PAIR = /\b([\w.-]*(?:secret|password|passwd|pwd|token|assertion|api[-_]?key|accountkey|sharedaccesskey|sig|code_verifier)[\w.-]*)("?\s*[:=]\s*"?)([^\s"&;,]+)/gi;
+const RESERVED = new Set(["time", "level", "name", "msg"]);
 export const REDACTED = "[redacted]";
 
 /** Masks credentials inside a string. */
 export function redactText(text: string): string {
-    return text.replace(AUTH_SCHEME, `$1 ${REDACTED}`).replace(JWT_LIKE, REDACTED);
+    return text
+        .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
+        .replace(JWT_LIKE, REDACTED)
+        .replace(SECRET_PAIR, (_m, key: string, sep: string, value: string) => (value === REDACTED ? `${key}${sep}${value}` : `${key}${sep}${REDACTED}`));
 }
 
 /** A copy of `value` with secret-named fields and token-like strings masked (depth-limited, cycle-safe). */
@@ -45,7 +52,9 @@ export function createLogger(options: { level?: LogLevel; name?: string; write?:
         const entry: Record<string, unknown> = { time: new Date().toISOString(), level };
         if (options.name) entry.name = options.name;
         entry.msg = redactText(message);
-        if (fields) Object.assign(entry, redact(fields) as LogFields);
+        if (fields) {
+            for (const [k, v] of Object.entries(redact(fields) as LogFields)) entry[RESERVED.has(k) ? `field_${k}` : k] = v;
+        }
         write(JSON.stringify(entry));
     };
     return {

@@ -2,7 +2,8 @@
  * The shared store: Redis through node-redis (`redis`), for any number of web instances.
  *
  * - Fails fast instead of waiting: the offline queue is off (a command while disconnected is refused at once) and
- *   every command has a timeout, so an outage becomes a "try again" page within seconds, never a hung request.
+ *   every command has a deadline (see `run`), so an outage becomes a "try again" page within seconds, never a hung
+ *   request.
  *   The client reconnects by itself (backoff up to 2 s); sessions are there again when Redis is.
  * - `auth: "entra"`: Microsoft Entra authentication with the site's system-assigned managed identity through the
  *   official `@redis/entraid` credentials provider, which refreshes the token before it expires and re-sends AUTH on
@@ -62,7 +63,6 @@ export class RedisStore implements KeyValueStore {
             url: options.url,
             ...(options.auth === "entra" ? { credentialsProvider: credentialsProvider(log) } : {}),
             disableOfflineQueue: true,
-            commandOptions: { timeout: this.timeout },
             // Azure closes idle connections after 10 minutes; a PING a minute keeps this one open.
             pingInterval: 60_000,
             socket: {
@@ -81,11 +81,21 @@ export class RedisStore implements KeyValueStore {
         this.client.connect().catch((e: Error) => log.error("redis: cannot connect", { error: e.message }));
     }
 
+    /**
+     * Runs a command with a deadline of its own: node-redis's command timeout covers only the wait to be written,
+     * not the wait for the reply, so a Redis that accepts connections but does not answer would hold requests forever.
+     */
     private async run<T>(what: string, f: () => Promise<T>): Promise<T> {
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${this.timeout} ms`)), this.timeout);
+        });
         try {
-            return await f();
+            return await Promise.race([f(), deadline]);
         } catch (e) {
             throw new StoreUnavailableError(`redis ${what} failed: ${(e as Error).message}`, { cause: e });
+        } finally {
+            clearTimeout(timer);
         }
     }
 
@@ -112,7 +122,7 @@ export class RedisStore implements KeyValueStore {
     async ready(): Promise<boolean> {
         if (!this.client.isReady) return false;
         try {
-            return (await this.client.ping()) === "PONG";
+            return (await this.run("PING", () => this.client.ping())) === "PONG";
         } catch {
             return false;
         }
