@@ -2,8 +2,8 @@
  * The user-flow resources under the real Pulumi engine (see workspace.ts), against the https Graph stand-in of
  * test/userFlow. One stack lives through the whole sequence, one step per test, in order:
  *
- *   up → no-op up → config change → provider `version` bump (+ refresh) → out-of-band edit, refresh, up →
- *   import of a flow made outside Pulumi → destroy
+ *   preview → up → no-op up → config change (preview, up) → provider `version` bump (+ refresh) →
+ *   out-of-band edit, refresh, up → import of a flow made outside Pulumi → destroy
  *
  * Each step asserts the engine's own report (its JSON event stream: which step it took for each resource, which
  * properties it saw change, the summary) and what the stand-in saw (its objects and the Graph calls, writes above all).
@@ -72,11 +72,12 @@ describeEngine("user flows under the real Pulumi engine", () => {
     const stepCalls = (): string[] => standIn.calls().slice(mark);
     const stepWrites = (): string[] => standIn.requests.slice(mark).filter((r: RecordedRequest) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
 
-    async function run(op: "up" | "refresh" | "destroy"): Promise<EngineEvent[]> {
+    async function run(op: "preview" | "up" | "refresh" | "destroy"): Promise<EngineEvent[]> {
         mark = standIn.requests.length;
         const rec = recorder();
         try {
-            if (op === "up") await ws.stack.up({ onEvent: rec.onEvent });
+            if (op === "preview") await ws.stack.preview({ onEvent: rec.onEvent });
+            else if (op === "up") await ws.stack.up({ onEvent: rec.onEvent });
             else if (op === "refresh") await ws.stack.refresh({ onEvent: rec.onEvent });
             else await ws.stack.destroy({ onEvent: rec.onEvent });
         } catch (e) {
@@ -153,6 +154,16 @@ describeEngine("user flows under the real Pulumi engine", () => {
         if (caDir) rmSync(caDir, { recursive: true, force: true });
     });
 
+    test("preview of the new stack plans three creates (ids still unknown) and calls no Graph API", async () => {
+        const events = await run("preview");
+        const planned = Object.fromEntries(events.filter((e) => e.resourcePreEvent?.metadata.type.startsWith("pulumi-nodejs:dynamic/"))
+            .map((e) => [urnName(e.resourcePreEvent!.metadata.urn), e.resourcePreEvent!.metadata.op]));
+        expect(planned).toEqual({ "signup-attr-FavoriteColor": "create", "signup-flow": "create", "signup-app": "create" });
+        expect(summary(events)).toEqual({ create: 5 });
+        expect(stepCalls()).toEqual([]);
+        expect(await state()).toEqual([]);
+    });
+
     test("up creates the custom attribute, the flow and the app's link, with one POST each", async () => {
         const events = await run("up");
         expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "create", "signup-flow": "create", "signup-app": "create" });
@@ -222,6 +233,10 @@ describeEngine("user flows under the real Pulumi engine", () => {
                 }),
             },
         });
+        const planned = await run("preview");
+        expect(summary(planned)).toEqual({ same: 4, update: 1 });
+        expect(stepWrites()).toEqual([]);
+
         const events = await run("up");
         expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "same", "signup-flow": "update", "signup-app": "same" });
         expect(changedOutputs(events)).toEqual({ "signup-flow": ["attributes", "signUpAllowed"] });
