@@ -1,5 +1,5 @@
 import { request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { createApiServer } from "../../webapp/src/api/app";
 import { API_DEFAULTS, type ApiConfig } from "../../webapp/src/api/config";
 import { discoverTrust } from "../../webapp/src/api/keys";
@@ -408,6 +408,39 @@ describe("request bodies", () => {
         const r = await post('{"description":"x"}', "text/plain");
         expect(r.status).toBe(415);
         expect(r.body).toEqual({ error: "unsupported_media_type", message: "Content-Type must be application/json" });
+    });
+
+    test.each([
+        ["declared", (head: string) => `${head}Content-Length: 4000000\r\n\r\n`],
+        ["chunked", (head: string) => `${head}Transfer-Encoding: chunked\r\n\r\n4000\r\n${"y".repeat(0x4000)}\r\n`],
+    ])("a %s body over the limit is 413 and the rest is not read: the connection ends", async (_name, frame) => {
+        let serverSocket: import("node:net").Socket | undefined;
+        server.once("connection", (s) => (serverSocket = s));
+        const { port } = new URL(base);
+        const result = await new Promise<{ response: string; closed: boolean }>((resolve) => {
+            const socket = connect(Number(port), "127.0.0.1");
+            let response = "";
+            let sent = 0;
+            socket.on("data", (d) => (response += d.toString("latin1")));
+            socket.on("error", () => undefined);
+            const timer = setInterval(() => {
+                if (sent++ > 240) {
+                    clearInterval(timer);
+                    socket.destroy();
+                    resolve({ response, closed: false });
+                } else socket.write("z".repeat(16 * 1024));
+            }, 5);
+            socket.on("close", () => {
+                clearInterval(timer);
+                resolve({ response, closed: true });
+            });
+            socket.write(frame(`POST /api/todos HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer ${userToken(ALICE, "ToDoList.ReadWrite")}\r\n`));
+        });
+        expect(result.closed).toBe(true);
+        expect(result.response).toMatch(/^HTTP\/1\.1 413 /);
+        expect(result.response).toMatch(/\r\nConnection: close\r\n/i);
+        expect(serverSocket!.bytesRead).toBeLessThan(1024 * 1024);
+        await stillServes();
     });
 
     test("a chunked body over the limit is 413", async () => {

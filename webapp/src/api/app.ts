@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from "node:http";
 import { HttpError, readJsonBody } from "../shared/body";
 import { securityHeaders } from "../shared/headers";
 import { createLogger, type Logger } from "../shared/log";
+import { SERVER_OPTIONS } from "../shared/serve";
 import type { ApiConfig } from "./config";
 import { TrustUnavailableError, type Trust } from "./keys";
 import type { TodoStore } from "./store";
@@ -73,6 +74,9 @@ export function createApiApp(deps: ApiDeps): RequestListener {
         const headers: Record<string, string | number> = { ...baseHeaders, ...extra };
         if (body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
         headers["Content-Length"] = Buffer.byteLength(text);
+        // A request body left unread (refused before reading: 401, 403, 413, 415...) is not read to its end to keep
+        // the connection: the connection ends after this response.
+        if (!res.req.complete) headers.Connection = "close";
         res.writeHead(status, headers);
         res.end(text);
     };
@@ -198,8 +202,6 @@ export function createApiApp(deps: ApiDeps): RequestListener {
             }
             if (e instanceof HttpError) {
                 const code = e.status === 413 ? "payload_too_large" : e.status === 415 ? "unsupported_media_type" : "invalid_request";
-                // an unread or partly read body: do not keep the connection
-                if (e.status === 413) res.setHeader("Connection", "close");
                 fail(res, e.status, code, e.message, e.headers);
                 return;
             }
@@ -209,15 +211,19 @@ export function createApiApp(deps: ApiDeps): RequestListener {
     };
 }
 
-/** An http.Server around {@link createApiApp} (not listening) that answers malformed requests instead of dropping them. */
-export function createApiServer(deps: ApiDeps): Server {
-    const server = createServer({ maxHeaderSize: 16 * 1024 }, createApiApp(deps));
+/**
+ * An http.Server around {@link createApiApp} (not listening) with the same timeouts as the web app's (SERVER_OPTIONS;
+ * `options` overrides them in tests), that answers malformed requests instead of dropping them.
+ */
+export function createApiServer(deps: ApiDeps, options: ServerOptions = {}): Server {
+    const server = createServer({ ...SERVER_OPTIONS, ...options }, createApiApp(deps));
     server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
         if (!socket.writable || err.code === "ECONNRESET") {
             socket.destroy();
             return;
         }
-        const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+        const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large"
+            : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     });
     return server;

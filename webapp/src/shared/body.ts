@@ -14,20 +14,18 @@ export class HttpError extends Error {
 
 /**
  * Reads a request body of `contentType` and at most `limit` bytes. 415 for another content type, 413 when the
- * body (or its declared length) is larger than `limit` — reading stops and the rest is discarded as soon as the
- * limit is passed — and 400 when the stream fails.
+ * body (or its declared length) is larger than `limit`, and 400 when the stream fails. After a 413 or 415 the rest of
+ * the body is not read: the response says `Connection: close` (the request is not `complete`) and the connection ends.
  */
 export function readLimitedBody(req: IncomingMessage, limit: number, contentType: string): Promise<Buffer> {
     return new Promise((resolve, reject) => {
         const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
         if (type !== contentType) {
-            req.resume();
             reject(new HttpError(415, `Content-Type must be ${contentType}`));
             return;
         }
         const declared = req.headers["content-length"];
         if (declared !== undefined && Number(declared) > limit) {
-            req.resume();
             reject(new HttpError(413, `Request body is larger than ${limit} bytes`));
             return;
         }
@@ -40,6 +38,7 @@ export function readLimitedBody(req: IncomingMessage, limit: number, contentType
             if (size > limit) {
                 failed = true;
                 chunks.length = 0;
+                req.pause();
                 reject(new HttpError(413, `Request body is larger than ${limit} bytes`));
                 return;
             }
@@ -69,3 +68,4 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
         throw new HttpError(400, "Request body is not valid JSON");
     }
 }
+

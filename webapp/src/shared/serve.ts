@@ -1,4 +1,17 @@
-import type { Server } from "node:http";
+import type { Server, ServerOptions } from "node:http";
+
+/**
+ * Timeouts and limits of both servers (web and API): a client that sends its headers or body too slowly, or keeps an
+ * idle connection open, is disconnected. Node checks the request and header timeouts every
+ * `connectionsCheckingInterval` ms.
+ */
+export const SERVER_OPTIONS = {
+    headersTimeout: 20_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: 2_000,
+    maxHeaderSize: 16 * 1024,
+} as const satisfies ServerOptions;
 import type { Logger } from "./log";
 
 /**

@@ -118,11 +118,13 @@ export function createWebApp(deps: WebDeps): WebApp {
 
     const sendHtml = (req: IncomingMessage, res: ServerResponse, status: number, html: string, extra: Record<string, string> = {}): void => {
         const body = Buffer.from(html);
+        // A request body left unread (refused before reading) is not read to its end: the connection ends instead.
+        if (!req.complete) extra = { ...extra, Connection: "close" };
         res.writeHead(status, { ...headersFor(req), ...extra, "Content-Type": "text/html; charset=utf-8", "Content-Length": body.length });
         res.end(req.method === "HEAD" ? undefined : body);
     };
     const redirect = (req: IncomingMessage, res: ServerResponse, location: string, status = 302): void => {
-        res.writeHead(status, { ...headersFor(req), Location: location, "Content-Length": 0 });
+        res.writeHead(status, { ...headersFor(req), Location: location, "Content-Length": 0, ...(req.complete ? {} : { Connection: "close" }) });
         res.end();
     };
     const ctxOf = (session: Session | undefined): PageContext => ({ user: session?.record.user, csrf: session?.record.csrf, apiEnabled });
@@ -306,7 +308,6 @@ export function createWebApp(deps: WebDeps): WebApp {
             if (path === "/todos" && apiEnabled) return changeTodos(req, res, "add");
             if (path === "/todos/delete" && apiEnabled) return changeTodos(req, res, "delete");
         }
-        req.resume();
         sendHtml(req, res, 404, messagePage("Page not found", "There is no page at this address.", ctxOf(await sessions.get(req, res))));
     };
 

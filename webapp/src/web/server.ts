@@ -6,7 +6,7 @@
 import { createServer } from "node:http";
 import { EnvError } from "../shared/env";
 import { createLogger } from "../shared/log";
-import { serve } from "../shared/serve";
+import { serve, SERVER_OPTIONS } from "../shared/serve";
 import { createWebApp } from "./app";
 import { parseWebEnv, type WebConfig } from "./config";
 
@@ -20,7 +20,7 @@ function main(): void {
     }
     const log = createLogger({ level: config.logLevel, name: "web" });
     const app = createWebApp({ config, logger: log });
-    const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000 }, app.handler);
+    const server = createServer(SERVER_OPTIONS, app.handler);
     serve(server, {
         port: config.port,
         log,
