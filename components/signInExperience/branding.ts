@@ -21,10 +21,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions } from "../userFlow/types";
-import { type Ctx, type GraphFailure, call, listAll, makeContext, untilReplicated } from "../userFlow/graph";
-import { GUID, UNKNOWN, brandingPath, isUnknown } from "./common";
+import { type Ctx, type GraphFailure, call, deleteConfirmed, getUnlessGone, isRecent, listAll, makeContext, untilReplicated } from "../userFlow/graph";
+import { GUID, PERMISSION, UNKNOWN, brandingPath, isUnknown, namingPermission } from "./common";
 import { putMedia } from "./media";
-import { isRecent, readConfirmed } from "./replication";
 
 type CheckFailure = pulumi.dynamic.CheckFailure;
 type DiffResult = pulumi.dynamic.DiffResult;
@@ -213,7 +212,7 @@ async function converge(ctx: Ctx, org: string, olds: CompanyBrandingOutputs, new
         if (!newLocs.has(key)) await write(ctx, recent, `removing branding localization ${o.locale}`, () => call(ctx, "DELETE", `${base}/localizations/${encodeURIComponent(o.locale)}`), true);
     }
     if (!imagesTouched) return { ...(olds.imageUrls ?? {}) };
-    const live = await readConfirmed(ctx, base, true);
+    const live = await getUnlessGone(ctx, base, true);
     return imageUrlsOf(live, news.images);
 }
 
@@ -224,7 +223,7 @@ function notOurs(org: string): Error {
 }
 
 export function makeCompanyBrandingProvider(opts: ProviderOptions = {}): pulumi.dynamic.ResourceProvider {
-    return {
+    return namingPermission({
         check: async (_olds: unknown, news: Record<string, unknown>) => checkCompanyBranding(news),
         diff: async (_id: string, olds: CompanyBrandingOutputs, news: CompanyBrandingInputs) => diffCompanyBranding(olds, news),
         create: async (inputs: CompanyBrandingInputs) => {
@@ -239,7 +238,7 @@ export function makeCompanyBrandingProvider(opts: ProviderOptions = {}): pulumi.
         read: async (id: string, props: CompanyBrandingOutputs) => {
             const org = props.tenantId ?? id;
             const ctx = makeContext(org, opts);
-            const live = await readConfirmed(ctx, brandingPath(org), isRecent(props.createdAt));
+            const live = await getUnlessGone(ctx, brandingPath(org), isRecent(props.createdAt));
             if (!live || !hasContent(live)) return {};
             const locs = await listAll(ctx, `${brandingPath(org)}/localizations`);
             // Import (the `import` option: no prior outputs, so props are the program's inputs, without image URLs):
@@ -286,16 +285,7 @@ export function makeCompanyBrandingProvider(opts: ProviderOptions = {}): pulumi.
             for (const l of props.localizations ?? []) {
                 await write(ctx, recent, `removing branding localization ${l.locale}`, () => call(ctx, "DELETE", `${base}/localizations/${encodeURIComponent(l.locale)}`), true);
             }
-            await untilReplicated(ctx, "deleting the company branding", async () => {
-                try {
-                    await call(ctx, "DELETE", base);
-                    return { done: true as const, value: undefined };
-                } catch (e) {
-                    if ((e as GraphFailure).status !== 404) throw e;
-                    if (!recent || !hasContent(await readConfirmed(ctx, base, true))) return { done: true as const, value: undefined };
-                    return { done: false as const, reason: "the company branding answered 404 but is still visible" };
-                }
-            });
+            await deleteConfirmed(ctx, base, async () => hasContent(await brandingIfAny(ctx, org)), recent);
         },
-    };
+    }, PERMISSION.branding);
 }

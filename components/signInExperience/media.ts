@@ -5,12 +5,14 @@
  *
  * The shared `call` (userFlow/graph.ts) sends JSON only, so this is the one binary request: same handling of
  * throttling (429/503/504 honouring Retry-After) and dropped connections (a PUT is idempotent, so it is repeated),
- * same safe error messages.
+ * one 401 retried with a fresh token, same safe error messages.
  */
 import { type Ctx, failure, retryAfterMs, scrub } from "../userFlow/graph";
+import { challengeClaims } from "../userFlow/graphContext";
 
 export async function putMedia(ctx: Ctx, path: string, data: Uint8Array, contentType: string): Promise<void> {
     let waited = 0;
+    let renewed = false;
     for (let attempt = 1; ; attempt++) {
         try {
             await ctx.client.api(path).header("Content-Type", contentType).put(Buffer.from(data));
@@ -18,6 +20,12 @@ export async function putMedia(ctx: Ctx, path: string, data: Uint8Array, content
         } catch (e) {
             const err = e as { statusCode?: number; code?: string | null; message?: string; headers?: Headers; requestId?: string };
             const status = typeof err.statusCode === "number" && err.statusCode > 0 ? err.statusCode : undefined;
+            if (status === 401 && !renewed) {
+                // As `call` does: one retry with a freshly acquired token (honouring a claims challenge).
+                renewed = true;
+                ctx.renewToken(challengeClaims(err.headers?.get?.("WWW-Authenticate")));
+                continue;
+            }
             const transient = status === undefined || status === 429 || status === 503 || status === 504;
             const delay = (status !== undefined ? retryAfterMs(err.headers?.get?.("Retry-After")) : undefined) ?? ctx.backoffBaseMs * 2 ** Math.min(attempt - 1, 6);
             if (transient && attempt < 10 && waited + delay <= ctx.maxWaitMs) {

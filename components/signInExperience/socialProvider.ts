@@ -16,10 +16,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions } from "../userFlow/types";
-import { type Ctx, type GraphFailure, call, listAll, makeContext, untilReplicated } from "../userFlow/graph";
+import { type Ctx, type GraphFailure, call, confirmedLive, deleteConfirmed, exists, getUnlessGone, isRecent, listAll, makeContext, untilReplicated } from "../userFlow/graph";
 import { fingerprintMatches, secretFingerprint } from "./fingerprint";
-import { isRecent, readConfirmed } from "./replication";
-import { GUID, IDENTITY_PROVIDERS, SOCIAL_TYPE, UNKNOWN, idpPath, isUnknown, safeError } from "./common";
+import { GUID, IDENTITY_PROVIDERS, PERMISSION, SOCIAL_TYPE, UNKNOWN, idpPath, isUnknown, namingPermission, safeError } from "./common";
 
 type CheckFailure = pulumi.dynamic.CheckFailure;
 type DiffResult = pulumi.dynamic.DiffResult;
@@ -90,9 +89,12 @@ function outputsOf(inputs: SocialIdentityProviderInputs, fingerprint: string | u
 }
 
 async function findByType(ctx: Ctx, type: string): Promise<any | undefined> {
-    const all = await listAll(ctx, IDENTITY_PROVIDERS);
-    // Graph ids are `<Type>-OAUTH`; one per type. Compared case-insensitively, as Graph does.
-    return all.find((p) => String(p?.identityProviderType ?? "").toLowerCase() === type.toLowerCase() || String(p?.id ?? "").toLowerCase() === `${type}-oauth`.toLowerCase());
+    // Graph ids are `<Type>-OAUTH`; one per type. Compared case-insensitively, as Graph does. A listed provider is
+    // confirmed by a GET: right after a delete (destroy, then up) the list may still show it.
+    return confirmedLive(ctx, async () => {
+        const all = await listAll(ctx, IDENTITY_PROVIDERS);
+        return all.find((p) => String(p?.identityProviderType ?? "").toLowerCase() === type.toLowerCase() || String(p?.id ?? "").toLowerCase() === `${type}-oauth`.toLowerCase());
+    }, (p) => idpPath(String(p.id)));
 }
 
 function notOurs(type: string, id: string, tenantId: string): Error {
@@ -108,7 +110,7 @@ export function makeSocialIdentityProviderProvider(opts: ProviderOptions = {}): 
         if (typeof secret === "string" && secret !== "") ctx.secrets.push(secret);
         return ctx;
     };
-    return {
+    return namingPermission({
         check: async (_olds: unknown, news: Record<string, unknown>) => checkSocialIdentityProvider(news),
         diff: async (_id: string, olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs) => diffSocialIdentityProvider(olds, news),
         create: async (inputs: SocialIdentityProviderInputs) => safeError([inputs.clientSecret], async () => {
@@ -145,7 +147,7 @@ export function makeSocialIdentityProviderProvider(opts: ProviderOptions = {}): 
         }),
         read: async (id: string, props: SocialIdentityProviderOutputs & { clientSecret?: string }) => safeError([props.clientSecret], async () => {
             const ctx = context(props.tenantId, props.clientSecret);
-            const live = await readConfirmed(ctx, idpPath(id), isRecent(props.createdAt));
+            const live = await getUnlessGone(ctx, idpPath(id), isRecent(props.createdAt));
             if (!live) return {};
             if (live["@odata.type"] !== SOCIAL_TYPE) throw new Error(`identity provider ${JSON.stringify(id)} is a ${live["@odata.type"]}, not a social identity provider`);
             // Import (the `import` option: no prior outputs, so props are the program's inputs): Graph cannot show the
@@ -186,18 +188,8 @@ export function makeSocialIdentityProviderProvider(opts: ProviderOptions = {}): 
         }),
         delete: async (id: string, props: SocialIdentityProviderOutputs) => {
             const ctx = context(props.tenantId);
-            const recent = isRecent(props.createdAt);
-            await untilReplicated(ctx, `deleting identity provider ${id}`, async () => {
-                try {
-                    await call(ctx, "DELETE", idpPath(id));
-                    return { done: true as const, value: undefined };
-                } catch (e) {
-                    if ((e as GraphFailure).status !== 404) throw e;
-                    // Right after a write a 404 may be lag: only consecutive 404s mean it is gone.
-                    if (!recent || (await readConfirmed(ctx, idpPath(id), true)) === undefined) return { done: true as const, value: undefined };
-                    return { done: false as const, reason: `identity provider ${id} answered 404 but is still visible` };
-                }
-            });
+            // Right after a create a 404 may be lag: only consecutive 404s mean it is gone; one that shows up is deleted again.
+            await deleteConfirmed(ctx, idpPath(id), () => exists(ctx, idpPath(id)), isRecent(props.createdAt));
         },
-    };
+    }, PERMISSION.identityProviders);
 }

@@ -184,3 +184,15 @@ test("a file changed between plan and update is not uploaded: the error names it
     await expect(h.branding.create!(planned as any)).rejects.toThrow(`branding image ${JSON.stringify(banner)} changed since the plan was made`);
     expect(h.server.requests.filter((r) => r.method === "PUT")).toHaveLength(0);
 });
+
+test("an upload answered 401 once is repeated with a freshly acquired token", async () => {
+    h.server.inject({ kind: "status", status: 401, method: "PUT", path: /bannerLogo$/, times: 1 });
+    await h.branding.create!(inputs() as any);
+    expect(h.server.requests.filter((r) => r.method === "PUT").map((r) => r.status)).toEqual([401, 204, 204, 204]);
+    expect(h.sleeps).toEqual([]);
+});
+
+test("a 403 names the permission branding needs", async () => {
+    h.server.inject({ kind: "status", status: 403, method: "PATCH", times: 1 });
+    await expect(h.branding.create!(inputs() as any)).rejects.toThrow(/\(this resource needs the application permission OrganizationalBranding\.ReadWrite\.All\)$/);
+});

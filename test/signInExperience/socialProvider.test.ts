@@ -134,8 +134,19 @@ test("a lost create answer: looked up again and adopted (absent just before the 
     h.server.inject({ kind: "lose", method: "POST", path: /identityProviders$/, times: 1 });
     const r = await h.social.create!(inputs() as any);
     expect(r.id).toBe("Google-OAUTH");
-    expect(h.calls()).toEqual(["GET /identity/identityProviders", "POST /identity/identityProviders", "GET /identity/identityProviders"]);
+    expect(h.calls()).toEqual(["GET /identity/identityProviders", "POST /identity/identityProviders", "GET /identity/identityProviders", "GET /identity/identityProviders/Google-OAUTH"]);
     expect(h.signIn.providers.size).toBe(1);
+});
+
+test("destroy, then up at once: the list still shows the deleted provider, which is not mistaken for a stranger's", async () => {
+    const { id, outs } = await created();
+    h.signIn.listLagMs = 20_000;
+    await h.social.delete!(id, { ...outs, createdAt: "2020-01-01T00:00:00Z" });
+    expect(h.signIn.providers.size).toBe(0);
+    const r = await h.social.create!(inputs() as any);
+    expect(r.id).toBe("Google-OAUTH");
+    expect(h.signIn.providers.size).toBe(1);
+    expect(h.server.writes().map((w) => `${w.method} ${w.status}`)).toEqual(["DELETE 204", "POST 201"]);
 });
 
 test("throttling: 429 with Retry-After is waited out, then the POST succeeds once", async () => {
@@ -201,4 +212,9 @@ test("check names what is wrong and never shows the secret", async () => {
     ]);
     const ok = await h.social.check!({}, inputs());
     expect(ok.failures).toEqual([]);
+});
+
+test("a 403 names the permission identity providers need", async () => {
+    h.server.inject({ kind: "status", status: 403, method: "POST", times: 1 });
+    await expect(h.social.create!(inputs() as any)).rejects.toThrow(/\(this resource needs the application permission IdentityProvider\.ReadWrite\.All\)$/);
 });

@@ -63,6 +63,9 @@ export class SignInStandIn implements StandInExtension {
     /** Replication delays (virtual ms) for new providers and a new branding. */
     providerReplicationMs = 0;
     brandingReplicationMs = 0;
+    /** How long a deleted provider still shows in the list (GET by id answers 404 at once), as lists lag deletes. */
+    listLagMs = 0;
+    private readonly listedAfterDelete = new Map<string, { provider: StoredProvider; until: number }>();
     private uploads = 0;
     private readonly contract = loadSignInContract();
 
@@ -140,7 +143,8 @@ export class SignInStandIn implements StandInExtension {
         if (template.startsWith(T_BRANDING)) this.org(params[0]);
         switch (key) {
             case `GET ${T_IDPS}`: {
-                const social = [...this.providers.values()].filter((p) => this.server.clock >= p.visibleAt).map((p) => this.providerObject(p));
+                const lagging = [...this.listedAfterDelete.values()].filter((d) => this.server.clock < d.until && !this.providers.has(d.provider.id)).map((d) => d.provider);
+                const social = [...this.providers.values(), ...lagging].filter((p) => this.server.clock >= p.visibleAt).map((p) => this.providerObject(p));
                 return [200, { "@odata.context": `${this.server.url}/v1.0/$metadata#identity/identityProviders`, value: [...Object.values(BUILT_IN), ...social] }];
             }
             case `POST ${T_IDPS}`: {
@@ -168,10 +172,12 @@ export class SignInStandIn implements StandInExtension {
                 }
                 return [204, undefined];
             }
-            case `DELETE ${T_IDP}`:
-                this.visibleProvider(params[0]);
+            case `DELETE ${T_IDP}`: {
+                const p = this.visibleProvider(params[0]);
                 this.providers.delete(params[0]);
+                this.listedAfterDelete.set(p.id, { provider: p, until: this.server.clock + this.listLagMs });
                 return [204, undefined];
+            }
             case `GET ${T_BRANDING}`:
                 this.visibleBranding();
                 return [200, this.brandingObject("0", this.localization("0"))];
