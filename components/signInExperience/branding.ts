@@ -21,7 +21,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions } from "../userFlow/types";
-import { type Ctx, type GraphFailure, call, deleteConfirmed, getUnlessGone, isRecent, listAll, makeContext, untilReplicated } from "../userFlow/graph";
+import { type Ctx, type GraphFailure, brief, call, deleteConfirmed, getUnlessGone, isRecent, listAll, makeContext, untilReplicated } from "../userFlow/graph";
 import { GUID, PERMISSION, UNKNOWN, brandingPath, isUnknown, namingPermission } from "./common";
 import { putMedia } from "./media";
 
@@ -88,7 +88,7 @@ function localeKey(l: string): string {
 export function checkCompanyBranding(news: Record<string, unknown>): { inputs: CompanyBrandingInputs; failures: CheckFailure[] } {
     const failures: CheckFailure[] = [];
     const t = news.tenantId;
-    if (t !== UNKNOWN && (typeof t !== "string" || !GUID.test(t))) failures.push({ property: "tenantId", reason: `tenantId must be the external tenant's id (a GUID), got ${JSON.stringify(t)}` });
+    if (t !== UNKNOWN && (typeof t !== "string" || !GUID.test(t))) failures.push({ property: "tenantId", reason: `tenantId must be the external tenant's id (a GUID), got ${brief(t)}` });
     const images = (news.images ?? {}) as Record<string, unknown>;
     for (const [slot, img] of Object.entries(images)) {
         if (!BRANDING_SLOTS.includes(slot as BrandingSlot)) failures.push({ property: "images", reason: `images.${slot} is not one of ${BRANDING_SLOTS.join(", ")}` });
@@ -101,8 +101,8 @@ export function checkCompanyBranding(news: Record<string, unknown>): { inputs: C
     for (const l of (news.localizations ?? []) as Record<string, unknown>[]) {
         if (isUnknown(l)) continue;
         const loc = String(l?.locale ?? "");
-        if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(loc)) failures.push({ property: "localizations", reason: `localization locale ${JSON.stringify(loc)} is not a language tag such as "fr-FR"` });
-        if (seen.has(localeKey(loc))) failures.push({ property: "localizations", reason: `localization ${JSON.stringify(loc)} is listed twice` });
+        if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(loc)) failures.push({ property: "localizations", reason: `localization locale ${brief(loc)} is not a language tag such as "fr-FR"` });
+        if (seen.has(localeKey(loc))) failures.push({ property: "localizations", reason: `localization ${brief(loc)} is listed twice` });
         seen.add(localeKey(loc));
     }
     return { inputs: news as unknown as CompanyBrandingInputs, failures };

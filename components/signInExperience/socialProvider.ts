@@ -16,7 +16,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions } from "../userFlow/types";
-import { type Ctx, type GraphFailure, call, confirmedLive, deleteConfirmed, exists, getUnlessGone, isRecent, listAll, makeContext, untilReplicated } from "../userFlow/graph";
+import { type Ctx, type GraphFailure, brief, call, confirmedLive, deleteConfirmed, exists, getUnlessGone, isRecent, listAll, makeContext, untilReplicated } from "../userFlow/graph";
 import { fingerprintMatches, secretFingerprint } from "./fingerprint";
 import { GUID, IDENTITY_PROVIDERS, PERMISSION, SOCIAL_TYPE, UNKNOWN, idpPath, isUnknown, namingPermission, safeError } from "./common";
 
@@ -51,9 +51,9 @@ export interface SocialIdentityProviderOutputs {
 export function checkSocialIdentityProvider(news: Record<string, unknown>): { inputs: SocialIdentityProviderInputs; failures: CheckFailure[] } {
     const failures: CheckFailure[] = [];
     const t = news.tenantId;
-    if (t !== UNKNOWN && (typeof t !== "string" || !GUID.test(t))) failures.push({ property: "tenantId", reason: `tenantId must be the external tenant's id (a GUID), got ${JSON.stringify(t)}` });
+    if (t !== UNKNOWN && (typeof t !== "string" || !GUID.test(t))) failures.push({ property: "tenantId", reason: `tenantId must be the external tenant's id (a GUID), got ${brief(t)}` });
     const type = news.identityProviderType;
-    if (type !== UNKNOWN && !SOCIAL_TYPES.includes(type as SocialType)) failures.push({ property: "identityProviderType", reason: `identityProviderType ${JSON.stringify(type)} is not one of ${SOCIAL_TYPES.join(", ")}` });
+    if (type !== UNKNOWN && !SOCIAL_TYPES.includes(type as SocialType)) failures.push({ property: "identityProviderType", reason: `identityProviderType ${brief(type)} is not one of ${SOCIAL_TYPES.join(", ")}` });
     for (const k of ["displayName", "clientId"] as const) {
         const v = news[k];
         if (v !== UNKNOWN && (typeof v !== "string" || v.trim() === "")) failures.push({ property: k, reason: `${k} must be a non-empty string` });
