@@ -435,3 +435,36 @@ describe("destroy, then up again within Key Vault's soft-delete retention", () =
         expect(second.named("hosting-web-settings").inputs.properties.CLIENT_SECRET).toContain(`https://${after["hosting-vault"]}.vault.azure.net/`);
     });
 });
+
+describe("the web app accepts the settings the program writes (the contract, checked against its own parser)", () => {
+    let run: HostingRun;
+    beforeAll(async () => {
+        run = await runHosting("hosting", args("api"));
+    });
+
+    test("with the Key Vault references resolved: Redis through Entra at the program's endpoint", () => {
+        const { parseWebEnv } = require("../../webapp/src/web/config") as typeof import("../../webapp/src/web/config");
+        // What Azure and the registration provide: the resolved secrets, a real client id (the fixture's is a name).
+        const env = {
+            ...run.outputs.webAppSettings, CLIENT_ID: "0a1b2c3d-0000-4000-8000-00000000000a", CLIENT_SECRET: CLIENT_SECRET,
+            SESSION_SECRET: "s".repeat(64), WEBSITE_SITE_NAME: "contoso-dev-web",
+        };
+        const config = parseWebEnv(env);
+        expect(config.store).toEqual({ kind: "redis", url: run.outputs.webAppSettings.REDIS_URL, auth: "entra" });
+        expect(config.clientSecret).toBe(CLIENT_SECRET);
+        expect(config.api?.baseUrl).toBe(run.outputs.apiUrl);
+    });
+
+    test("with the references unresolved (Azure still propagating the role assignment): refused, naming both variables", () => {
+        const { parseWebEnv } = require("../../webapp/src/web/config") as typeof import("../../webapp/src/web/config");
+        let message = "";
+        try {
+            parseWebEnv({ ...run.outputs.webAppSettings, WEBSITE_SITE_NAME: "contoso-dev-web" });
+        } catch (err) {
+            message = (err as Error).message;
+        }
+        expect(message).toContain("CLIENT_SECRET is an unresolved Key Vault reference");
+        expect(message).toContain("SESSION_SECRET is an unresolved Key Vault reference");
+        expect(message).not.toContain("vault.azure.net");
+    });
+});
