@@ -93,6 +93,17 @@ describe("branded sign-in pages and a social sign-in, in a real browser", () => 
         await page.context().close();
     });
 
+    test("a Google account whose email belongs to a password account is not linked to it silently", async () => {
+        const page = await tenantSignInPage();
+        await page.click("#social-google");
+        await page.fill("#social-email", stack.tenant.demoUser.email);
+        await page.click("#consent-allow");
+        await page.waitForSelector(".error");
+        expect((await page.locator(".error").textContent())?.trim()).toBe("An account with this email address already exists. Sign in with it instead.");
+        expect(await page.locator("#password").count()).toBe(1);
+        await page.context().close();
+    });
+
     test("cancelling at Facebook's consent page returns to the app with the cancelled-sign-in page, not signed in", async () => {
         const page = await tenantSignInPage();
         await page.click("#social-facebook");
