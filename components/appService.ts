@@ -2,7 +2,7 @@
  * Hosting on Azure App Service: a resource group, a Linux plan, a site for the web app and (in the API scenario)
  * one for the API, each running a zip the program builds from the bundle folder.
  *
- * - The zip is uploaded as a private blob and run with `WEBSITE_RUN_FROM_PACKAGE` = the blob URL (no SAS); the
+ * - The zip is uploaded as a private blob (`packageStorage.ts`) and run with `WEBSITE_RUN_FROM_PACKAGE` = the blob URL (no SAS); the
  *   site's system-assigned identity reads it ("Storage Blob Data Reader" on the container).
  * - The web app's client secret and session secret live in Key Vault (RBAC, `keyVault.ts`); the app settings hold
  *   versioned Key Vault references, read by the web site's identity ("Key Vault Secrets User" on the vault).
@@ -26,6 +26,7 @@ import * as web from "@pulumi/azure-native/web";
 import { writePackage } from "./package";
 import { declareWebSecrets } from "./keyVault";
 import { declareSessionStore } from "./redis";
+import { declarePackageStorage } from "./packageStorage";
 
 export { keyVaultReference } from "./keyVault";
 
@@ -39,7 +40,7 @@ export const ROLE_IDS = {
 /** SKUs without "Always On" (Free and Shared tiers). */
 const NO_ALWAYS_ON = new Set(["F1", "D1", "FREE", "SHARED"]);
 
-export const PACKAGE_CONTAINER = "packages";
+export { PACKAGE_CONTAINER } from "./packageStorage";
 export const TODO_TABLE = "todos";
 export const DEFAULT_HEALTH_CHECK_PATH = "/healthz";
 
@@ -181,39 +182,15 @@ export class AppServiceHosting extends pulumi.ComponentResource {
             sku: { name: args.sku, capacity: instances },
         }, parent);
 
-        const account = new storage.StorageAccount(`${name}-storage`, {
-            accountName: pulumi.interpolate`st${alnum.slice(0, 12)}${unique}`,
+        const { account, container, blobs } = declarePackageStorage(name, {
+            alnumPrefix: alnum,
+            unique,
             resourceGroupName: rg.name,
             location: args.location,
-            kind: storage.Kind.StorageV2,
-            sku: { name: storage.SkuName.Standard_LRS },
-            allowBlobPublicAccess: false,
-            enableHttpsTrafficOnly: true,
-            minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
-            // The sites use their identities; the deployment's Blob upload still needs shared keys
-            // (pulumi/pulumi-azure-native#2015).
-            allowSharedKeyAccess: true,
-        }, parent);
-
-        const container = new storage.BlobContainer(`${name}-packages`, {
-            containerName: PACKAGE_CONTAINER,
-            accountName: account.name,
-            resourceGroupName: rg.name,
-            publicAccess: storage.PublicAccess.None,
-        }, parent);
-
-        const uploadPackage = (label: string, pkg: { name: string; path: string }) =>
-            new storage.Blob(`${name}-${label}-package`, {
-                blobName: pkg.name,
-                accountName: account.name,
-                containerName: container.name,
-                resourceGroupName: rg.name,
-                type: storage.BlobType.Block,
-                contentType: "application/zip",
-                source: new pulumi.asset.FileAsset(pkg.path),
-            }, parent);
-        const webBlob = uploadPackage("web", webPackage);
-        const apiBlob = apiPackage !== undefined ? uploadPackage("api", apiPackage) : undefined;
+            packages: apiPackage !== undefined ? { web: webPackage, api: apiPackage } : { web: webPackage },
+        }, this);
+        const webBlob = blobs.web;
+        const apiBlob = blobs.api as storage.Blob | undefined;
 
         const secrets = declareWebSecrets(name, {
             alnumPrefix: alnum,
