@@ -25,20 +25,26 @@ function redisServerPath() {
 }
 
 /**
- * @param {{ dir: string, port?: number, onLine?: (line: string, name: string) => void }} o
+ * `tls`: TLS only (no plain port), with the given certificate, key and CA files (e.g. the stand-in tenant's from
+ * `.dev/`); the URL is then `rediss://localhost:<port>`.
+ * @param {{ dir: string, port?: number, onLine?: (line: string, name: string) => void, tls?: { certFile: string, keyFile: string, caFile: string } }} o
  */
 async function startRedis(o) {
     const command = redisServerPath();
     const port = o.port ?? (await freePort());
     mkdirSync(o.dir, { recursive: true });
+    const listen = o.tls
+        ? ["--port", "0", "--tls-port", String(port), "--tls-cert-file", o.tls.certFile, "--tls-key-file", o.tls.keyFile, "--tls-ca-cert-file", o.tls.caFile, "--tls-auth-clients", "no"]
+        : ["--port", String(port)];
     const handle = await startProcess({
         name: "redis",
         command,
-        args: ["--port", String(port), "--bind", "127.0.0.1", "--dir", o.dir, "--appendonly", "yes", "--save", "", "--daemonize", "no", "--loglevel", "notice"],
+        args: [...listen, "--bind", "127.0.0.1", "--dir", o.dir, "--appendonly", "yes", "--save", "", "--daemonize", "no", "--loglevel", "notice"],
         ready: /Ready to accept connections/,
         onLine: o.onLine,
     });
-    return { port, url: `redis://127.0.0.1:${port}`, dir: o.dir, handle, stop: () => handle.stop() };
+    const url = o.tls ? `rediss://localhost:${port}` : `redis://127.0.0.1:${port}`;
+    return { port, url, dir: o.dir, handle, stop: () => handle.stop() };
 }
 
 module.exports = { startRedis, redisServerPath };
