@@ -126,3 +126,9 @@ test("the local stand-in reads the stack file without decrypting: an encrypted s
     expect(() => parseStackConfig({ ...base, identityProviders: google, googleClientSecret: { secure: "v1:abc" } } as any, { project: "entra-ciam", stack: "dev" }))
         .toThrow("googleClientSecret must be a string set with `pulumi config set --secret googleClientSecret <secret>` (the value is not shown)");
 });
+
+test("Pulumi.yaml declares every sign-in experience key, the client secrets as secret", () => {
+    const declared = (require("yaml") as typeof import("yaml")).parse(readFileSync("Pulumi.yaml", "utf8")).config as Record<string, { secret?: boolean; type?: string }>;
+    for (const key of ["identityProviders", "googleClientSecret", "facebookClientSecret", "branding"]) expect(declared[key]).toBeDefined();
+    expect([declared.googleClientSecret.secret, declared.facebookClientSecret.secret]).toEqual([true, true]);
+});
