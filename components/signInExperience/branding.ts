@@ -51,6 +51,8 @@ export interface CompanyBrandingInputs extends BrandingTextInputs {
     readonly tenantId: string;
     readonly images?: { readonly [K in BrandingSlot]?: BrandingImageInput };
     readonly localizations?: readonly BrandingLocalizationInputs[];
+    /** Explicit consent to take over branding that this stack did not create (create only). */
+    readonly adoptExisting?: boolean;
     readonly version?: string;
 }
 
@@ -89,6 +91,8 @@ export function checkCompanyBranding(news: Record<string, unknown>): { inputs: C
     const failures: CheckFailure[] = [];
     const t = news.tenantId;
     if (t !== UNKNOWN && (typeof t !== "string" || !GUID.test(t))) failures.push({ property: "tenantId", reason: `tenantId must be the external tenant's id (a GUID), got ${brief(t)}` });
+    const a = news.adoptExisting;
+    if (a !== undefined && a !== UNKNOWN && typeof a !== "boolean") failures.push({ property: "adoptExisting", reason: `adoptExisting must be true or false, got ${brief(a)}` });
     const images = (news.images ?? {}) as Record<string, unknown>;
     for (const [slot, img] of Object.entries(images)) {
         if (!BRANDING_SLOTS.includes(slot as BrandingSlot)) failures.push({ property: "images", reason: `images.${slot} is not one of ${BRANDING_SLOTS.join(", ")}` });
@@ -218,8 +222,22 @@ async function converge(ctx: Ctx, org: string, olds: CompanyBrandingOutputs, new
 
 function notOurs(org: string): Error {
     return new Error(`tenant ${org} already has company branding that this stack did not create; it is not taken over. ` +
-        `To manage it here, import it: give SignInExperience \`imports: { branding: "${org}" }\` (or a CompanyBranding the resource option ` +
-        `\`import: "${org}"\`) and run \`pulumi up\`, which then writes the configured branding; or delete it in the admin center (Company branding)`);
+        `To manage it with this stack, take it over explicitly: set branding.adoptExisting to true (\`pulumi config set --path branding.adoptExisting true\`; ` +
+        `the next up makes it exactly the configured branding, removing other images and localizations, and destroy deletes it), or delete it ` +
+        `in the admin center (Company branding) and run up again. The \`import\` resource option cannot import dynamic-provider resources yet (pulumi/pulumi#16175)`);
+}
+
+/** What the tenant shows now, as outputs to converge from when branding is taken over (every image re-uploaded). */
+async function liveAsOutputs(ctx: Ctx, org: string, live: any): Promise<CompanyBrandingOutputs> {
+    const locs = await listAll(ctx, `${brandingPath(org)}/localizations`);
+    const images: Record<string, BrandingImageInput> = {};
+    for (const s of BRANDING_SLOTS) if (text(live[`${s}RelativeUrl`])) images[s] = { path: "", contentType: "", sha256: CHANGED_OUTSIDE };
+    return {
+        tenantId: org,
+        ...texts(live),
+        images,
+        localizations: locs.filter((l) => !["0", "default", ""].includes(String(l?.id ?? "").toLowerCase())).map((l) => ({ locale: String(l.id), ...texts(l) })),
+    };
 }
 
 export function makeCompanyBrandingProvider(opts: ProviderOptions = {}): pulumi.dynamic.ResourceProvider {
@@ -229,10 +247,12 @@ export function makeCompanyBrandingProvider(opts: ProviderOptions = {}): pulumi.
         create: async (inputs: CompanyBrandingInputs) => {
             const ctx = makeContext(inputs.tenantId, opts);
             const org = inputs.tenantId.toLowerCase();
-            if (hasContent(await brandingIfAny(ctx, org))) throw notOurs(org);
+            const live = await brandingIfAny(ctx, org);
+            const taken = hasContent(live);
+            if (taken && inputs.adoptExisting !== true) throw notOurs(org);
             const createdAt = new Date().toISOString();
-            const empty: CompanyBrandingOutputs = { tenantId: org, images: {}, localizations: [] };
-            const imageUrls = await converge(ctx, org, empty, inputs, true, true);
+            const from: CompanyBrandingOutputs = taken ? await liveAsOutputs(ctx, org, live) : { tenantId: org, images: {}, localizations: [] };
+            const imageUrls = await converge(ctx, org, from, inputs, true, !taken);
             return { id: org, outs: outputsOf(inputs, imageUrls, createdAt) };
         },
         read: async (id: string, props: CompanyBrandingOutputs) => {

@@ -28,6 +28,8 @@ export interface SocialProviderConfig {
     readonly clientId: string;
     /** Undefined only when the stack file is read without decrypting secrets (the local stand-in tenant). */
     readonly clientSecret: string | undefined;
+    /** Explicit consent to take over a provider of this type that this stack did not create. Default false. */
+    readonly adoptExisting: boolean;
 }
 
 export interface BrandingTexts {
@@ -45,6 +47,8 @@ export interface BrandingLocalization extends BrandingTexts {
 export interface BrandingConfig extends BrandingTexts {
     readonly images: Readonly<Partial<Record<ImageSlot, BrandingImage>>>;
     readonly localizations: readonly BrandingLocalization[];
+    /** Explicit consent to take over branding that this stack did not create. Default false. */
+    readonly adoptExisting: boolean;
 }
 
 export interface SignInExperienceConfig {
@@ -111,7 +115,7 @@ function parseProviders(raw: SignInExperienceRaw, problems: string[], secretsAva
                 }
                 for (const k of Object.keys(entry)) {
                     if (k === "clientSecret") problems.push(`${where}.clientSecret must not be in the stack file: set it as secret config with \`pulumi config set --secret ${spec.secretKey} <secret>\``);
-                    else if (k !== "clientId" && k !== "displayName") problems.push(`${where}.${k} is not a known setting (allowed: clientId, displayName)`);
+                    else if (k !== "clientId" && k !== "displayName" && k !== "adoptExisting") problems.push(`${where}.${k} is not a known setting (allowed: clientId, displayName, adoptExisting)`);
                 }
                 const clientId = entry.clientId;
                 if (typeof clientId !== "string" || clientId.trim() === "") {
@@ -140,6 +144,7 @@ function parseProviders(raw: SignInExperienceRaw, problems: string[], secretsAva
                     displayName: typeof displayName === "string" ? displayName : spec.graphType,
                     clientId: typeof clientId === "string" ? clientId : "",
                     clientSecret,
+                    adoptExisting: flag(entry, "adoptExisting", where, problems),
                 });
             }
         }
@@ -151,6 +156,16 @@ function parseProviders(raw: SignInExperienceRaw, problems: string[], secretsAva
         }
     }
     return out;
+}
+
+/** An optional boolean setting (default false). */
+function flag(obj: Record<string, unknown>, name: string, where: string, problems: string[]): boolean {
+    const v = obj[name];
+    if (v === undefined || v === null) return false;
+    if (typeof v === "boolean") return v;
+    if (v === "true" || v === "false") return v === "true";
+    problems.push(`${where}.${name}: ${show(v)} must be true or false`);
+    return false;
 }
 
 function parseTexts(obj: Record<string, unknown>, where: string, problems: string[]): BrandingTexts {
@@ -186,7 +201,7 @@ function parseBranding(value: unknown, problems: string[], read: (path: string) 
         problems.push(`branding: ${show(value)} must be an object such as {"backgroundColor": "#0F6CBD", "bannerLogo": "branding/banner-logo.png"}`);
         return undefined;
     }
-    const allowed = [...TEXTS, ...IMAGE_SLOTS, "localizations"];
+    const allowed = [...TEXTS, ...IMAGE_SLOTS, "localizations", "adoptExisting"];
     for (const k of Object.keys(value)) if (!allowed.includes(k as never)) problems.push(`branding.${k} is not a known setting (allowed: ${allowed.join(", ")})`);
     const texts = parseTexts(value, "branding", problems);
     const images: Partial<Record<ImageSlot, BrandingImage>> = {};
@@ -226,7 +241,7 @@ function parseBranding(value: unknown, problems: string[], read: (path: string) 
             });
         }
     }
-    return { ...texts, images, localizations };
+    return { ...texts, images, localizations, adoptExisting: flag(value, "adoptExisting", "branding", problems) };
 }
 
 export function parseSignInExperience(raw: SignInExperienceRaw, problems: string[], opts: SignInExperienceOptions = {}): SignInExperienceConfig {

@@ -25,6 +25,8 @@ export interface SocialIdentityProviderArgs {
     readonly clientId: pulumi.Input<string>;
     /** The client (app) secret; made secret here if it is not already. */
     readonly clientSecret: pulumi.Input<string>;
+    /** Take over a provider of this type that this stack did not create (explicit consent; used at create only). */
+    readonly adoptExisting?: pulumi.Input<boolean>;
 }
 
 /** A Google or Facebook identity provider of the tenant. The resource id is Graph's id, e.g. `Google-OAUTH`. */
@@ -57,6 +59,8 @@ export interface CompanyBrandingArgs {
     /** Validated image files (path relative to the project directory, content type, sha256). */
     readonly images?: pulumi.Input<{ bannerLogo?: BrandingImageInput; squareLogo?: BrandingImageInput; backgroundImage?: BrandingImageInput }>;
     readonly localizations?: pulumi.Input<BrandingLocalizationInputs[]>;
+    /** Take over branding that this stack did not create (explicit consent; used at create only). */
+    readonly adoptExisting?: pulumi.Input<boolean>;
 }
 
 /** The tenant's default company branding and its localizations. The resource id is the tenant id. */
@@ -103,6 +107,7 @@ export class SignInExperience extends pulumi.ComponentResource {
                 displayName: p.displayName,
                 clientId: p.clientId,
                 clientSecret: pulumi.secret(p.clientSecret),
+                adoptExisting: p.adoptExisting,
             }, { parent: this, import: args.imports?.identityProviders?.[p.kind] });
         }
         this.identityProviders = idps;
@@ -118,6 +123,7 @@ export class SignInExperience extends pulumi.ComponentResource {
                 usernameHintText: b.usernameHintText,
                 images,
                 localizations: b.localizations.map((l) => ({ ...l })),
+                adoptExisting: b.adoptExisting,
             }, { parent: this, import: args.imports?.branding });
         }
         this.registerOutputs({

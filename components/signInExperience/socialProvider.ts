@@ -33,6 +33,8 @@ export interface SocialIdentityProviderInputs {
     readonly clientId: string;
     /** Secret input; never returned as an output. */
     readonly clientSecret?: string;
+    /** Explicit consent to take over a provider of this type that this stack did not create (create only). */
+    readonly adoptExisting?: boolean;
     readonly version?: string;
 }
 
@@ -58,6 +60,8 @@ export function checkSocialIdentityProvider(news: Record<string, unknown>): { in
         const v = news[k];
         if (v !== UNKNOWN && (typeof v !== "string" || v.trim() === "")) failures.push({ property: k, reason: `${k} must be a non-empty string` });
     }
+    const a = news.adoptExisting;
+    if (a !== undefined && a !== UNKNOWN && typeof a !== "boolean") failures.push({ property: "adoptExisting", reason: `adoptExisting must be true or false, got ${brief(a)}` });
     const s = news.clientSecret;
     // The value is never shown.
     if (s !== UNKNOWN && (typeof s !== "string" || s === "")) failures.push({ property: "clientSecret", reason: "clientSecret must be a non-empty string (from secret config)" });
@@ -98,10 +102,12 @@ async function findByType(ctx: Ctx, type: string): Promise<any | undefined> {
 }
 
 function notOurs(type: string, id: string, tenantId: string): Error {
+    const kind = type.toLowerCase();
     return new Error(`a ${type} identity provider already exists in tenant ${tenantId} as ${JSON.stringify(id)} and this stack did not create it; ` +
-        `it is not taken over. To manage it here, import it: give SignInExperience \`imports: { identityProviders: { ${type.toLowerCase()}: "${id}" } }\` ` +
-        `(or a SocialIdentityProvider the resource option \`import: "${id}"\`) and run \`pulumi up\`, which then writes the configured client id and secret; ` +
-        `or delete it in the admin center (External Identities > All identity providers)`);
+        `it is not taken over. To manage it with this stack, take it over explicitly: set identityProviders.${kind}.adoptExisting to true ` +
+        `(\`pulumi config set --path identityProviders.${kind}.adoptExisting true\`; the next up overwrites its display name, client id and ` +
+        `secret with the configured ones, and destroy deletes it), or delete it in the admin center (External Identities > All identity ` +
+        `providers) and run up again. The \`import\` resource option cannot import dynamic-provider resources yet (pulumi/pulumi#16175)`);
 }
 
 export function makeSocialIdentityProviderProvider(opts: ProviderOptions = {}): pulumi.dynamic.ResourceProvider {
@@ -117,7 +123,13 @@ export function makeSocialIdentityProviderProvider(opts: ProviderOptions = {}): 
             const ctx = context(inputs.tenantId, inputs.clientSecret);
             const type = inputs.identityProviderType;
             const existing = await findByType(ctx, type);
-            if (existing) throw notOurs(type, String(existing.id), inputs.tenantId);
+            if (existing && inputs.adoptExisting !== true) throw notOurs(type, String(existing.id), inputs.tenantId);
+            if (existing) {
+                // Taken over on request: it gets exactly the configured values (the secret included).
+                const id = String(existing.id);
+                await call(ctx, "PATCH", idpPath(id), { "@odata.type": SOCIAL_TYPE, displayName: inputs.displayName, clientId: inputs.clientId, clientSecret: inputs.clientSecret });
+                return { id, outs: outputsOf(inputs, secretFingerprint(inputs.clientSecret ?? ""), new Date().toISOString()) };
+            }
             const body = {
                 "@odata.type": SOCIAL_TYPE,
                 displayName: inputs.displayName,

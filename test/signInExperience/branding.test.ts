@@ -130,7 +130,7 @@ test("ownership: branding that exists already is never taken over; import reads 
     await h.branding.create!(inputs() as any); // e.g. made in the admin center
     h.server.requests.length = 0;
     await expect(h.branding.create!(inputs() as any)).rejects.toThrow(
-        `tenant ${TENANT} already has company branding that this stack did not create; it is not taken over. To manage it here, import it: give SignInExperience \`imports: { branding: "${TENANT}" }\``);
+        `tenant ${TENANT} already has company branding that this stack did not create; it is not taken over. To manage it with this stack, take it over explicitly: set branding.adoptExisting to true`);
     expect(h.server.writes()).toHaveLength(0);
     // Import: read gets the program's inputs (no image URLs); the configured files are taken as the live images.
     const r = await h.branding.read!(TENANT, { ...inputs(), __provider: "serialized" } as any);
@@ -195,4 +195,23 @@ test("an upload answered 401 once is repeated with a freshly acquired token", as
 test("a 403 names the permission branding needs", async () => {
     h.server.inject({ kind: "status", status: 403, method: "PATCH", times: 1 });
     await expect(h.branding.create!(inputs() as any)).rejects.toThrow(/\(this resource needs the application permission OrganizationalBranding\.ReadWrite\.All\)$/);
+});
+
+test("explicit takeover (adoptExisting): the portal's branding becomes exactly the configured one", async () => {
+    await h.branding.create!(inputs({ signInPageText: "Portal text", images: { squareLogo: img("branding/square-logo.png") }, localizations: [{ locale: "de-DE", signInPageText: "Hallo" }] }) as any);
+    h.server.requests.length = 0;
+    await h.branding.create!(inputs({ adoptExisting: true }) as any);
+    expect(h.calls()).toEqual([
+        "GET /organization/{org}/branding",
+        "GET /organization/{org}/branding/localizations",
+        "PATCH /organization/{org}/branding",
+        "PUT /organization/{org}/branding/localizations/0/bannerLogo",
+        "PUT /organization/{org}/branding/localizations/0/squareLogo",
+        "PUT /organization/{org}/branding/localizations/0/backgroundImage",
+        "POST /organization/{org}/branding/localizations",
+        "DELETE /organization/{org}/branding/localizations/de-DE",
+        "GET /organization/{org}/branding",
+    ]);
+    expect(h.server.requests[2].body).toEqual({ signInPageText: "Contoso: sign in to your account" });
+    expect([...h.signIn.branding!.localizations.keys()].sort()).toEqual(["0", "fr-FR"]);
 });

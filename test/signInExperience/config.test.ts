@@ -57,8 +57,8 @@ test("Google, Facebook and branding from the example files: parsed, secrets kept
         },
     });
     expect(cfg.signInExperience!.socialProviders).toEqual([
-        { kind: "google", graphType: "Google", graphId: "Google-OAUTH", displayName: "Google", clientId: "123456789012-abc123.apps.googleusercontent.com", clientSecret: GOOGLE_SECRET },
-        { kind: "facebook", graphType: "Facebook", graphId: "Facebook-OAUTH", displayName: "Facebook account", clientId: "1234567890123456", clientSecret: FACEBOOK_SECRET },
+        { kind: "google", graphType: "Google", graphId: "Google-OAUTH", displayName: "Google", clientId: "123456789012-abc123.apps.googleusercontent.com", clientSecret: GOOGLE_SECRET, adoptExisting: false },
+        { kind: "facebook", graphType: "Facebook", graphId: "Facebook-OAUTH", displayName: "Facebook account", clientId: "1234567890123456", clientSecret: FACEBOOK_SECRET, adoptExisting: false },
     ]);
     const b = cfg.signInExperience!.branding!;
     expect(b.images.bannerLogo).toMatchObject({ path: "branding/banner-logo.png", contentType: "image/png", width: 245, height: 36 });
@@ -85,10 +85,12 @@ test.each<[string, Record<string, unknown>, string[]]>([
         ['identityProviders.facebook.clientId: "my-app" does not look like a Facebook client id (e.g. 1234567890123456 (the App ID))']],
     ["a missing client id", { identityProviders: { google: {} }, googleClientSecret: GOOGLE_SECRET },
         ["identityProviders.google.clientId is required (e.g. 123456789012-abc123def456.apps.googleusercontent.com)"]],
+    ["a takeover flag that is not a boolean", { identityProviders: { google: { ...google.google, adoptExisting: "yes" } }, googleClientSecret: GOOGLE_SECRET, branding: { adoptExisting: 1 } },
+        ['identityProviders.google.adoptExisting: "yes" must be true or false', "branding.adoptExisting: 1 must be true or false"]],
     ["a secret with whitespace", { identityProviders: google, googleClientSecret: `${GOOGLE_SECRET} ` },
         ["googleClientSecret: the value contains whitespace; paste the Google client secret exactly (the value is not shown)"]],
     ["a bad colour, a long hint, an unknown key", { branding: { backgroundColor: "green", usernameHintText: "x".repeat(65), logo: "a.png" } },
-        ["branding.logo is not a known setting (allowed: backgroundColor, headerBackgroundColor, signInPageText, usernameHintText, bannerLogo, squareLogo, backgroundImage, localizations)",
+        ["branding.logo is not a known setting (allowed: backgroundColor, headerBackgroundColor, signInPageText, usernameHintText, bannerLogo, squareLogo, backgroundImage, localizations, adoptExisting)",
             'branding.backgroundColor: "green" must be a colour in hexadecimal form such as "#0F6CBD"',
             "branding.usernameHintText: 65 characters; at most 64"]],
     ["a bad or repeated locale", { branding: { localizations: [{ locale: "french" }, { locale: "fr-FR" }, { locale: "fr-fr" }] } },

@@ -94,9 +94,20 @@ test("ownership: a Google provider this stack did not create is never taken over
     await h.social.create!(inputs() as any); // someone else's, e.g. made in the admin center
     h.server.requests.length = 0;
     await expect(h.social.create!(inputs({ clientId: "5-y.apps.googleusercontent.com" }) as any)).rejects.toThrow(
-        /a Google identity provider already exists in tenant 11111111-2222-4333-8444-555555555555 as "Google-OAUTH" and this stack did not create it; it is not taken over\. To manage it here, import it: give SignInExperience `imports: \{ identityProviders: \{ google: "Google-OAUTH" \} \}`/);
+        /a Google identity provider already exists in tenant 11111111-2222-4333-8444-555555555555 as "Google-OAUTH" and this stack did not create it; it is not taken over\. To manage it with this stack, take it over explicitly: set identityProviders\.google\.adoptExisting to true/);
     expect(h.server.writes()).toHaveLength(0);
     expect(h.signIn.providers.get("Google-OAUTH")!.clientId).toBe("123456789012-abc.apps.googleusercontent.com");
+});
+
+test("explicit takeover (adoptExisting): the existing provider gets exactly the configured values, with one PATCH", async () => {
+    await h.social.create!(inputs({ clientId: "5-portal.apps.googleusercontent.com", clientSecret: "portal-secret-value" }) as any);
+    h.server.requests.length = 0;
+    const r = await h.social.create!(inputs({ adoptExisting: true }) as any);
+    expect(r.id).toBe("Google-OAUTH");
+    expect(h.calls()).toEqual(["GET /identity/identityProviders", "GET /identity/identityProviders/Google-OAUTH", "PATCH /identity/identityProviders/Google-OAUTH"]);
+    expect(h.signIn.providers.get("Google-OAUTH")).toMatchObject({ clientId: "123456789012-abc.apps.googleusercontent.com", clientSecret: SECRET });
+    expect(fingerprintMatches(r.outs.clientSecretFingerprint, SECRET)).toBe(true);
+    expect((await h.social.diff!(r.id, state(r.outs), inputs({ adoptExisting: false }) as any)).changes).toBe(false);
 });
 
 test("import: read with only an id and the program's inputs returns complete state without the secret, and the diff matches (as Pulumi requires)", async () => {
