@@ -34,7 +34,7 @@ export const BRANDING_TEXTS = ["backgroundColor", "headerBackgroundColor", "sign
 type TextKey = (typeof BRANDING_TEXTS)[number];
 
 export interface BrandingImageInput {
-    /** Path relative to the project directory (the provider's working directory). */
+    /** The file to upload (absolute, or relative to the provider's working directory). */
     readonly path: string;
     readonly contentType: string;
     /** `sha256:<hex>` of the file. */

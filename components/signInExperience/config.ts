@@ -195,7 +195,7 @@ function parseTexts(obj: Record<string, unknown>, where: string, problems: strin
     return out;
 }
 
-function parseBranding(value: unknown, problems: string[], read: (path: string) => Uint8Array): BrandingConfig | undefined {
+function parseBranding(value: unknown, problems: string[], read: (path: string) => Uint8Array, baseDir: string): BrandingConfig | undefined {
     if (value === undefined || value === null) return undefined;
     if (!isRecord(value)) {
         problems.push(`branding: ${show(value)} must be an object such as {"backgroundColor": "#0F6CBD", "bannerLogo": "branding/banner-logo.png"}`);
@@ -212,7 +212,7 @@ function parseBranding(value: unknown, problems: string[], read: (path: string) 
             problems.push(`branding.${slot}: ${show(p)} must be the path of a PNG or JPEG file`);
             continue;
         }
-        const r = checkImage(`branding.${slot}`, slot, p, read);
+        const r = checkImage(`branding.${slot}`, slot, p, isAbsolute(p) ? p : resolve(baseDir, p), read);
         if (r.problem) problems.push(r.problem);
         else images[slot] = r.image;
     }
@@ -249,6 +249,6 @@ export function parseSignInExperience(raw: SignInExperienceRaw, problems: string
     const read = opts.readFile ?? ((p: string) => readFileSync(isAbsolute(p) ? p : resolve(baseDir, p)));
     return {
         socialProviders: parseProviders(raw, problems, opts.secretsAvailable ?? true),
-        branding: parseBranding(raw.branding, problems, read),
+        branding: parseBranding(raw.branding, problems, read, baseDir),
     };
 }

@@ -29,8 +29,10 @@ export type ImageType = "image/png" | "image/jpeg";
 
 /** A validated image: what the provider uploads and what state remembers. */
 export interface BrandingImage {
-    /** Path as configured (relative to the project directory), used by the provider to read the bytes. */
+    /** Path as configured (relative to the project directory), for messages. */
     readonly path: string;
+    /** The same file as an absolute path on the machine that read the config: what the provider reads. */
+    readonly file: string;
     readonly contentType: ImageType;
     /** `sha256:<hex>` of the bytes: a changed file is uploaded again, an unchanged one never is. */
     readonly sha256: string;
@@ -83,7 +85,7 @@ function kb(n: number): string {
  * Checks one image for a slot; returns the problem (naming `key` and the file) or the validated image.
  * `read` returns the file's bytes or throws (missing file).
  */
-export function checkImage(key: string, slot: ImageSlot, path: string, read: (path: string) => Uint8Array): { image?: BrandingImage; problem?: string } {
+export function checkImage(key: string, slot: ImageSlot, path: string, file: string, read: (path: string) => Uint8Array): { image?: BrandingImage; problem?: string } {
     let data: Uint8Array;
     try {
         data = read(path);
@@ -105,5 +107,5 @@ export function checkImage(key: string, slot: ImageSlot, path: string, read: (pa
     if (info.width > limit.maxWidth || info.height > limit.maxHeight || info.width === 0 || info.height === 0) {
         return { problem: `${key}: ${JSON.stringify(path)} is ${info.width} × ${info.height} pixels; ${slot} allows at most ${limit.maxWidth} × ${limit.maxHeight}` };
     }
-    return { image: { path, contentType: info.type, sha256: contentHash(data), bytes: data.byteLength, width: info.width, height: info.height } };
+    return { image: { path, file, contentType: info.type, sha256: contentHash(data), bytes: data.byteLength, width: info.width, height: info.height } };
 }

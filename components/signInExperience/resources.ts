@@ -114,7 +114,9 @@ export class SignInExperience extends pulumi.ComponentResource {
         const b = config.branding;
         if (b) {
             const images: Record<string, BrandingImageInput> = {};
-            for (const [slot, img] of Object.entries(b.images)) if (img) images[slot] = { path: img.path, contentType: img.contentType, sha256: img.sha256 };
+            // The absolute path: the provider plugin's working directory need not be the project's. Only the hash
+            // decides whether an image changed, so another machine's path is no change.
+            for (const [slot, img] of Object.entries(b.images)) if (img) images[slot] = { path: img.file, contentType: img.contentType, sha256: img.sha256 };
             this.branding = new CompanyBranding(`${name}-branding`, {
                 tenantId,
                 backgroundColor: b.backgroundColor,

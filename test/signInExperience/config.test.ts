@@ -3,6 +3,7 @@
  * rejected before any resource, with a message naming the key (and the file), never showing a secret.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ConfigError, parseStackConfig } from "../../components/config";
 import { sniffImage } from "../../components/signInExperience/images";
 
@@ -61,7 +62,7 @@ test("Google, Facebook and branding from the example files: parsed, secrets kept
         { kind: "facebook", graphType: "Facebook", graphId: "Facebook-OAUTH", displayName: "Facebook account", clientId: "1234567890123456", clientSecret: FACEBOOK_SECRET, adoptExisting: false },
     ]);
     const b = cfg.signInExperience!.branding!;
-    expect(b.images.bannerLogo).toMatchObject({ path: "branding/banner-logo.png", contentType: "image/png", width: 245, height: 36 });
+    expect(b.images.bannerLogo).toMatchObject({ path: "branding/banner-logo.png", file: join(process.cwd(), "branding/banner-logo.png"), contentType: "image/png", width: 245, height: 36 });
     expect(b.images.backgroundImage!.sha256).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(b.localizations).toEqual([{ locale: "fr-FR", signInPageText: "Bienvenue" }]);
 });

@@ -5,7 +5,6 @@
  * Development and tests only.
  */
 import { readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
 import type { ServerResponse } from "node:http";
 import type { StackConfig } from "../../components/config";
 import type { BrandingTexts } from "../../components/signInExperience/config";
@@ -29,11 +28,11 @@ export interface RenderedLook {
     readonly usernameHint?: string;
 }
 
-export function lookFromConfig(config: StackConfig, baseDir: string): LocalSignInLook {
+export function lookFromConfig(config: StackConfig): LocalSignInLook {
     const s = config.signInExperience;
     const b = s?.branding;
     const images: Partial<Record<ImageSlot, { file: string; contentType: string }>> = {};
-    for (const [slot, img] of Object.entries(b?.images ?? {})) if (img) images[slot as ImageSlot] = { file: isAbsolute(img.path) ? img.path : resolve(baseDir, img.path), contentType: img.contentType };
+    for (const [slot, img] of Object.entries(b?.images ?? {})) if (img) images[slot as ImageSlot] = { file: img.file, contentType: img.contentType };
     return {
         socialProviders: (s?.socialProviders ?? []).filter((p) => config.userFlow.identityProviders.includes(p.graphId)).map((p) => ({ kind: p.kind, displayName: p.displayName })),
         branding: b ? {

@@ -63,7 +63,7 @@ export function stackConfigFromYaml(text: string, project: string, stack = "dev"
     return parseStackConfig(raw, { project, stack, signIn: { secretsAvailable: false, baseDir } });
 }
 
-export function localSettings(config: StackConfig, baseDir = process.cwd()): LocalTenantSettings {
+export function localSettings(config: StackConfig): LocalTenantSettings {
     const id = (what: string) => uuidV5(`${config.tenantId}/${config.namePrefix}/local:${what}`);
     const apiClientId = id("api");
     return {
@@ -82,7 +82,7 @@ export function localSettings(config: StackConfig, baseDir = process.cwd()): Loc
             roles: config.api.roles.filter((r) => r.allowedMemberTypes.includes("Application")).map((r) => r.value),
         },
         daemonClientId: id("daemon"),
-        look: lookFromConfig(config, baseDir),
+        look: lookFromConfig(config),
     };
 }
 
@@ -91,5 +91,5 @@ export function loadLocalSettings(stackFile: string, projectFile: string): Local
     const project = (parse(readFileSync(projectFile, "utf8")) as { name?: string }).name;
     if (typeof project !== "string" || project === "") throw new Error(`${projectFile} has no project name`);
     const stack = /Pulumi\.([^.]+)\.yaml$/.exec(stackFile)?.[1] ?? "dev";
-    return localSettings(stackConfigFromYaml(readFileSync(stackFile, "utf8"), project, stack, dirname(stackFile)), dirname(stackFile));
+    return localSettings(stackConfigFromYaml(readFileSync(stackFile, "utf8"), project, stack, dirname(stackFile)));
 }
