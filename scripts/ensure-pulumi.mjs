@@ -165,6 +165,6 @@ if (go) {
     process.exit(0);
 }
 const howTo = "install the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/) and put it on PATH or set PULUMI_CLI, " +
-    `or install Go ≥ 1.24 so that this script can build it from tools/pulumi (${pinnedVersion()})`;
+    `or install Go (1.21 or newer) so that this script can build it from tools/pulumi (${pinnedVersion()})`;
 if (process.env.CI === "true") fail(`no Pulumi CLI ${show(min)} or newer and no Go toolchain, so the engine tests cannot run in CI; ${howTo}`);
 process.stderr.write(`ensure-pulumi: no Pulumi CLI ${show(min)} or newer and no Go toolchain; the engine tests (test/engine) will be skipped. To run them, ${howTo}\n`);
