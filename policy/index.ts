@@ -4,5 +4,9 @@
  */
 import { PolicyPack } from "@pulumi/policy";
 import { PACK_NAME, policies } from "./policies";
+import { installSecretMarks } from "./secretMarks";
+
+// Before the pack serves: the policies learn which properties the engine sent marked secret (policy/secretMarks.ts).
+installSecretMarks();
 
 new PolicyPack(PACK_NAME, { enforcementLevel: "mandatory", policies });

@@ -9,6 +9,7 @@ import { keyVaultRbac } from "./keyVault";
 import { noSecretsInOutputs } from "./outputs";
 import { redirectUrisHttps } from "./redirectUris";
 import { storageNoPublicBlobs } from "./storage";
+import { dynamicSecretsEncrypted } from "./dynamicSecrets";
 import { dynamicResourcesRecognised, userFlowsInThisStack } from "./userFlows";
 
 export const PACK_NAME = "entra-ciam-security";
@@ -24,5 +25,6 @@ export const policies: Policies = [
     keyVaultRbac,
     storageNoPublicBlobs,
     dynamicResourcesRecognised,
+    dynamicSecretsEncrypted,
     userFlowsInThisStack,
 ];

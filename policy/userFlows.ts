@@ -1,54 +1,54 @@
 /**
- * The user-flow resources are Pulumi dynamic resources: to a policy pack every dynamic resource has the same provider
- * (`pulumi-nodejs`), so they are told apart by their properties (components/userFlow/resources.ts).
+ * The program's dynamic-provider resources: the user-flow resources (components/userFlow) and the sign-in experience
+ * resources (components/signInExperience), recognised by their properties (policy/dynamicKinds.ts).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { dynamicKind, kindNamedByType, SECRET_OUTPUTS, SECRET_PROPERTIES } from "./dynamicKinds";
+import { secretMarks } from "./secretMarks";
 import { findSecrets, isUnknown, known } from "./secrets";
 import { isDynamic, T } from "./types";
-
-export type UserFlowKind = "UserFlow" | "UserFlowApplication" | "UserFlowAttribute";
-
-/**
- * The dynamic resources this program declares. A new dynamic resource type (e.g. social identity providers or
- * branding) gets a row here, after review, and a test in test/policy/resourcePolicies.test.ts.
- */
-const SHAPES: ReadonlyArray<readonly [UserFlowKind, readonly string[], readonly string[]]> = [
-    // kind, properties it must have, properties it must not have
-    ["UserFlow", ["tenantId", "displayName", "identityProviders"], ["appId", "userFlowId", "dataType"]],
-    ["UserFlowApplication", ["tenantId", "userFlowId", "appId"], ["displayName", "identityProviders"]],
-    ["UserFlowAttribute", ["tenantId", "displayName", "dataType"], ["identityProviders", "appId", "userFlowId"]],
-];
-
-/** Which user-flow resource these properties describe, or undefined when none. */
-export function userFlowKind(props: Record<string, unknown>): UserFlowKind | undefined {
-    const keys = new Set(Object.keys(props));
-    const match = SHAPES.find(([, has, hasNot]) => has.every((k) => keys.has(k)) && !hasNot.some((k) => keys.has(k)));
-    return match?.[0];
-}
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const dynamicResourcesRecognised: ResourceValidationPolicy = {
     name: "dynamic-resources-are-user-flows",
-    description: "Every dynamic-provider resource is one of the program's user-flow resources (UserFlow, UserFlowApplication, UserFlowAttribute, recognised by their properties), names its tenant by id, and keeps no secret in its properties, which the state stores in plain text.",
+    description: "Every dynamic-provider resource is one of the program's user-flow or sign-in experience resources (UserFlow, UserFlowApplication, UserFlowAttribute, SocialIdentityProvider, CompanyBranding, recognised by their properties), names its tenant by id, keeps no secret in its plain properties (the state stores them in plain text), and gets the properties that hold a secret by design (a social identity provider's clientSecret) marked secret, with their secret outputs (clientSecretFingerprint) in additionalSecretOutputs.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (!isDynamic(args.type)) return;
-        const kind = userFlowKind(args.props);
+        const kind = dynamicKind(args.props);
         if (!kind) {
-            reportViolation(`a dynamic resource with properties [${Object.keys(args.props).sort().join(", ")}] is not a user-flow resource of this program; dynamic providers run their own code with the deployment's identity, so each needs review and a policy`);
+            reportViolation(`a dynamic resource with properties [${Object.keys(args.props).sort().join(", ")}] is not a user-flow or sign-in experience resource of this program; dynamic providers run their own code with the deployment's identity, so each needs review and a policy`);
             return;
         }
+        const named = kindNamedByType(args.type);
+        if (named && named !== kind) reportViolation(`the type ${args.type} names a ${named}, but the properties are those of a ${kind}`);
         if (!isUnknown(() => args.props.tenantId) && !(typeof args.props.tenantId === "string" && GUID.test(args.props.tenantId))) {
             reportViolation(`${kind}: tenantId ${JSON.stringify(args.props.tenantId)} is not a tenant id (GUID)`);
         }
-        for (const finding of findSecrets(args.props, kind)) reportViolation(`${finding}: dynamic-resource properties are stored in the state in plain text`);
+        const marks = secretMarks(args.props);
+        const secretByDesign = SECRET_PROPERTIES[kind] ?? [];
+        for (const k of secretByDesign) {
+            if (!(k in args.props) || marks?.has(k)) continue;
+            // An unknown value carries the marker too (the SDK sends a secret unknown as a secret), so it is judged now.
+            reportViolation(marks
+                ? `${kind}: ${k} is not marked secret, so the state would keep it in plain text (wrap it in pulumi.secret)`
+                : `${kind}: cannot tell whether ${k} is marked secret (the policy SDK did not pass the marks through, see policy/secretMarks.ts), so it counts as plain`);
+        }
+        const listed = new Set(args.opts.additionalSecretOutputs ?? []);
+        for (const k of SECRET_OUTPUTS[kind] ?? []) {
+            if (!listed.has(k)) reportViolation(`${kind}: the output ${k} is not in additionalSecretOutputs, so the state would keep it in plain text`);
+        }
+        for (const k of Object.keys(args.props)) {
+            if (secretByDesign.includes(k) || marks?.has(k)) continue;
+            for (const finding of findSecrets(known(() => args.props[k]), `${kind}.${k}`)) reportViolation(`${finding}: dynamic-resource properties are stored in the state in plain text`);
+        }
     },
 };
 
 export const userFlowsInThisStack: StackValidationPolicy = {
     name: "user-flows-in-this-tenant",
-    description: "User-flow resources live in the tenant of this stack's azuread provider, and a flow is linked only to an application this stack registers (no takeover of someone else's app).",
+    description: "User-flow and sign-in experience resources (flows, their links and attributes, social identity providers, company branding) live in the tenant of this stack's azuread provider, and a flow is linked only to an application this stack registers (no takeover of someone else's app).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const tenants = new Set<string>();
@@ -64,7 +64,7 @@ export const userFlowsInThisStack: StackValidationPolicy = {
             }
         }
         for (const r of args.resources.filter((x) => isDynamic(x.type))) {
-            const kind = userFlowKind(r.props);
+            const kind = dynamicKind(r.props);
             if (!kind) continue;
             const tenantId = known(() => r.props.tenantId);
             if (typeof tenantId === "string" && !tenants.has(tenantId.toLowerCase())) {

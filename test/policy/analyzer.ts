@@ -30,6 +30,8 @@ export interface PolicyInput {
     readonly name: string;
     /** Inputs (for `analyze`) or outputs (for `analyzeStack`), in Pulumi's wire form (secrets, unknowns). */
     readonly props: Record<string, unknown>;
+    /** Resource options the engine passes on (AnalyzerResourceOptions). */
+    readonly opts?: { readonly additionalSecretOutputs?: readonly string[] };
 }
 
 export interface Violation {
@@ -71,7 +73,9 @@ function describe(r: PolicyInput, message: any) {
     message.setName(r.name);
     message.setUrn(urnOf(r.type, r.name));
     message.setProperties(wireProps(r.props));
-    message.setOptions(new analyzerPb.AnalyzerResourceOptions());
+    const options = new analyzerPb.AnalyzerResourceOptions();
+    options.setAdditionalsecretoutputsList([...(r.opts?.additionalSecretOutputs ?? [])]);
+    message.setOptions(options);
     return message;
 }
 

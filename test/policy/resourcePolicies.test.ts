@@ -25,7 +25,8 @@ test("the pack serves every policy as mandatory", async () => {
     expect(info.policies.map((p) => p.name)).toEqual([
         "redirect-uris-https", "no-implicit-grant", "client-secret-lifetime", "no-plain-secrets-in-app-settings",
         "no-secrets-in-plain-outputs", "app-service-https-tls-ftp", "app-service-basic-auth-off", "key-vault-rbac",
-        "storage-no-public-blob-access", "dynamic-resources-are-user-flows", "user-flows-in-this-tenant",
+        "storage-no-public-blob-access", "dynamic-resources-are-user-flows", "dynamic-resource-secrets-encrypted",
+        "user-flows-in-this-tenant",
     ]);
     expect(new Set(info.policies.map((p) => p.level))).toEqual(new Set(["mandatory"]));
 });
@@ -203,7 +204,7 @@ describe("dynamic-resources-are-user-flows", () => {
     });
     test("a dynamic resource of another shape fails", async () => {
         expect(messages(await check("pulumi-nodejs:dynamic:Resource", { __provider: "…", command: "curl …", tenantId: TENANT }))).toEqual([
-            "dynamic-resources-are-user-flows: a dynamic resource with properties [command, tenantId] is not a user-flow resource of this program; dynamic providers run their own code with the deployment's identity, so each needs review and a policy",
+            "dynamic-resources-are-user-flows: a dynamic resource with properties [command, tenantId] is not a user-flow or sign-in experience resource of this program; dynamic providers run their own code with the deployment's identity, so each needs review and a policy",
         ]);
     });
     test("a tenant that is not an id fails", async () => {
@@ -218,5 +219,81 @@ describe("dynamic-resources-are-user-flows", () => {
     });
     test("resources of other providers are not its business", async () => {
         expect(await check("random:index/randomId:RandomId", { command: "x" })).toEqual([]);
+    });
+});
+
+describe("dynamic-resources-are-user-flows: the sign-in experience resources", () => {
+    const TENANT = "11111111-2222-3333-4444-555555555555";
+    const IDP = "pulumi-nodejs:dynamic/entra-signin:SocialIdentityProvider";
+    const BRANDING = "pulumi-nodejs:dynamic/entra-signin:CompanyBranding";
+    // As components/signInExperience/resources.ts declares them (the fingerprint output in additionalSecretOutputs).
+    const SECRET_OUTPUTS = { additionalSecretOutputs: ["clientSecretFingerprint"] };
+    const googleSecret = () => `GOCSPX-${randomBytes(21).toString("base64url")}`;
+    const idp = (clientSecret: unknown, extra: Record<string, unknown> = {}) => ({
+        __provider: "exports.handler = …", tenantId: TENANT, identityProviderType: "Google", displayName: "Google",
+        clientId: "123456789012-abc123def456.apps.googleusercontent.com", clientSecret, version: "1", ...extra,
+    });
+    const branding = (extra: Record<string, unknown> = {}) => ({
+        __provider: "exports.handler = …", tenantId: TENANT, backgroundColor: "#0F3D2E", headerBackgroundColor: "#FFFFFF",
+        signInPageText: "Contoso groceries. Need help? Call 0800 000 000.", usernameHintText: "you@example.com",
+        images: { bannerLogo: { path: "/srv/app/branding/banner-logo.png", contentType: "image/png", sha256: `sha256:${randomBytes(32).toString("hex")}` } },
+        localizations: [{ locale: "fr-FR", signInPageText: "Contoso épicerie." }], version: "1", ...extra,
+    });
+    const analyzeIdp = (props: Record<string, unknown>, type = IDP, opts: PolicyInput["opts"] = SECRET_OUTPUTS) => pack.analyze({ type, name: "signin-experience-idp-google", props, opts });
+
+    test.each([IDP, "pulumi-nodejs:dynamic:Resource"])("%s: a Google provider whose clientSecret arrives marked secret passes", async (type) => {
+        expect(await analyzeIdp(idp(secret(googleSecret())), type)).toEqual([]);
+        expect(await analyzeIdp(idp(secret(googleSecret()), { identityProviderType: "Facebook", displayName: "Facebook", adoptExisting: true }), type)).toEqual([]);
+    });
+    test.each([BRANDING, "pulumi-nodejs:dynamic:Resource"])("%s: company branding passes, with or without images and localizations", async (type) => {
+        expect(await check(type, branding())).toEqual([]);
+        expect(await check(type, { tenantId: TENANT, images: {}, localizations: [], version: "1" })).toEqual([]);
+    });
+    test("a clientSecret in plain text fails, whether or not it looks like a secret", async () => {
+        for (const value of [googleSecret(), "short"]) {
+            expect(messages(await analyzeIdp(idp(value)))).toEqual([
+                "dynamic-resources-are-user-flows: SocialIdentityProvider: clientSecret is not marked secret, so the state would keep it in plain text (wrap it in pulumi.secret)",
+            ]);
+        }
+    });
+    test("during preview: a clientSecret not known yet passes when marked secret (the marker survives an unknown), and fails when not", async () => {
+        expect(await analyzeIdp(idp(secret(UNKNOWN)))).toEqual([]);
+        expect(messages(await analyzeIdp(idp(UNKNOWN)))).toEqual([
+            "dynamic-resources-are-user-flows: SocialIdentityProvider: clientSecret is not marked secret, so the state would keep it in plain text (wrap it in pulumi.secret)",
+        ]);
+        // Other properties not known yet are left for `up`.
+        expect(await analyzeIdp(idp(secret(UNKNOWN), { tenantId: UNKNOWN, clientId: UNKNOWN }))).toEqual([]);
+        expect(await check(BRANDING, branding({ tenantId: UNKNOWN, images: UNKNOWN }))).toEqual([]);
+    });
+    test("the fingerprint output missing from additionalSecretOutputs fails", async () => {
+        expect(messages(await analyzeIdp(idp(secret(googleSecret())), IDP, { additionalSecretOutputs: [] }))).toEqual([
+            "dynamic-resources-are-user-flows: SocialIdentityProvider: the output clientSecretFingerprint is not in additionalSecretOutputs, so the state would keep it in plain text",
+        ]);
+    });
+    test("a tenant that is not an id fails", async () => {
+        expect(messages(await analyzeIdp(idp(secret(googleSecret()), { tenantId: "contoso.onmicrosoft.com" })))).toEqual([
+            'dynamic-resources-are-user-flows: SocialIdentityProvider: tenantId "contoso.onmicrosoft.com" is not a tenant id (GUID)',
+        ]);
+        expect(messages(await check(BRANDING, branding({ tenantId: "contoso" })))).toEqual([
+            'dynamic-resources-are-user-flows: CompanyBranding: tenantId "contoso" is not a tenant id (GUID)',
+        ]);
+    });
+    test("a secret-looking value in any other property fails (only the secret by design may be secret)", async () => {
+        expect(messages(await analyzeIdp(idp(secret(googleSecret()), { clientId: entraSecret() })))).toEqual([
+            "dynamic-resources-are-user-flows: SocialIdentityProvider.clientId looks like an Entra client secret: dynamic-resource properties are stored in the state in plain text",
+        ]);
+        expect(messages(await check(BRANDING, branding({ localizations: [{ locale: "fr-FR", usernameHintText: entraSecret() }] })))).toEqual([
+            "dynamic-resources-are-user-flows: CompanyBranding.localizations[0].usernameHintText looks like an Entra client secret: dynamic-resource properties are stored in the state in plain text",
+        ]);
+    });
+    test("a type token that names another kind than the properties describe fails", async () => {
+        expect(messages(await check(IDP, branding()))).toEqual([
+            `dynamic-resources-are-user-flows: the type ${IDP} names a SocialIdentityProvider, but the properties are those of a CompanyBranding`,
+        ]);
+    });
+    test("a provider with branding properties as well is neither kind", async () => {
+        expect(messages(await analyzeIdp({ ...idp(secret(googleSecret())), images: {}, localizations: [] }))).toEqual([
+            "dynamic-resources-are-user-flows: a dynamic resource with properties [clientId, clientSecret, displayName, identityProviderType, images, localizations, tenantId, version] is not a user-flow or sign-in experience resource of this program; dynamic providers run their own code with the deployment's identity, so each needs review and a policy",
+        ]);
     });
 });

@@ -8,6 +8,8 @@ import { startPack, secret, UNKNOWN, urnOf, type Pack, type PolicyInput, type Vi
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const OTHER = "22222222-3333-4444-5555-666666666666";
 const CLIENT = "aaaaaaaa-0000-4000-8000-000000000001";
+const IDP = "pulumi-nodejs:dynamic/entra-signin:SocialIdentityProvider";
+const BRANDING = "pulumi-nodejs:dynamic/entra-signin:CompanyBranding";
 const entraSecret = () => ["Zz0", "8Q~", randomBytes(24).toString("base64url").slice(0, 34)].join("");
 
 let pack: Pack;
@@ -70,6 +72,54 @@ describe("user-flows-in-this-tenant", () => {
     });
     test("an application id not known yet (first preview) is left for `up`", async () => {
         expect(await pack.analyzeStack([provider, { ...app, props: { displayName: "web", clientId: UNKNOWN } }, flow(TENANT), link(UNKNOWN)])).toEqual([]);
+    });
+
+    const idp = (tenantId: string): PolicyInput => ({ type: IDP, name: "signin-experience-idp-google", props: { tenantId, identityProviderType: "Google", displayName: "Google", clientId: "c.apps.googleusercontent.com", clientSecretFingerprint: secret("hmac-sha256:a:b"), version: "1" } });
+    const branding = (tenantId: string): PolicyInput => ({ type: BRANDING, name: "signin-experience-branding", props: { tenantId, images: {}, localizations: [], imageUrls: {}, version: "1" } });
+    test("social identity providers and branding in the provider's tenant pass", async () => {
+        expect(await pack.analyzeStack([provider, app, flow(TENANT), idp(TENANT.toUpperCase()), branding(TENANT)])).toEqual([]);
+    });
+    test("social identity providers and branding in another tenant fail", async () => {
+        const vs = await pack.analyzeStack([provider, app, flow(TENANT), idp(OTHER), branding(OTHER)]);
+        expect(messages(vs)).toEqual([
+            `user-flows-in-this-tenant: SocialIdentityProvider signin-experience-idp-google: tenant ${OTHER} is not the tenant of this stack's azuread provider (${TENANT})`,
+            `user-flows-in-this-tenant: CompanyBranding signin-experience-branding: tenant ${OTHER} is not the tenant of this stack's azuread provider (${TENANT})`,
+        ]);
+        expect(vs.map((v) => v.urn)).toEqual([urnOf(IDP, "signin-experience-idp-google"), urnOf(BRANDING, "signin-experience-branding")]);
+    });
+    test("a tenant not known yet is left for `up`", async () => {
+        expect(await pack.analyzeStack([provider, idp(UNKNOWN), branding(UNKNOWN)])).toEqual([]);
+    });
+});
+
+describe("dynamic-resource-secrets-encrypted", () => {
+    const inTenant = (...rs: PolicyInput[]) => pack.analyzeStack([{ type: "pulumi:providers:azuread", name: "external-tenant", props: { tenantId: TENANT } }, ...rs]);
+    const fingerprint = () => `hmac-sha256:${randomBytes(32).toString("base64url")}:${randomBytes(32).toString("base64url")}`;
+    const idp = (extra: Record<string, unknown>): PolicyInput => ({ type: IDP, name: "idp", props: { tenantId: TENANT, identityProviderType: "Facebook", displayName: "Facebook", clientId: "1234567890123456", createdAt: "2026-01-01T00:00:00Z", version: "1", ...extra } });
+    test("the fingerprint output marked secret passes; so does none (after an import) or one not known yet", async () => {
+        expect(await inTenant(idp({ clientSecretFingerprint: secret(fingerprint()) }))).toEqual([]);
+        expect(await inTenant(idp({}))).toEqual([]);
+        expect(await inTenant(idp({ clientSecretFingerprint: secret(UNKNOWN) }))).toEqual([]);
+    });
+    test("a fingerprint or a client secret in plain outputs fails", async () => {
+        const vs = await inTenant(idp({ clientSecretFingerprint: fingerprint(), clientSecret: "fb0123456789abcdef0123456789abcd" }));
+        expect(messages(vs)).toEqual([
+            "dynamic-resource-secrets-encrypted: SocialIdentityProvider idp: the output clientSecret is not marked secret, so the state keeps it in plain text",
+            "dynamic-resource-secrets-encrypted: SocialIdentityProvider idp: the output clientSecretFingerprint is not marked secret, so the state keeps it in plain text",
+        ]);
+        expect(vs.map((v) => v.level)).toEqual(["mandatory", "mandatory"]);
+        expect(vs[0].urn).toBe(urnOf(IDP, "idp"));
+    });
+    test("a plain fingerprint not known yet fails too (a secret unknown carries the marker)", async () => {
+        expect(messages(await inTenant(idp({ clientSecretFingerprint: UNKNOWN })))).toEqual([
+            "dynamic-resource-secrets-encrypted: SocialIdentityProvider idp: the output clientSecretFingerprint is not marked secret, so the state keeps it in plain text",
+        ]);
+    });
+    test("a secret-looking value in another plain output fails", async () => {
+        const sas = `https://tenant.blob.core.windows.net/branding/banner.png?sv=2024-01-01&sig=${randomBytes(16).toString("base64url")}`;
+        expect(messages(await inTenant({ type: BRANDING, name: "branding", props: { tenantId: TENANT, images: {}, localizations: [], imageUrls: { bannerLogo: sas } } }))).toEqual([
+            "dynamic-resource-secrets-encrypted: CompanyBranding branding output imageUrls.bannerLogo looks like a URL with a SAS signature: the state stores it in plain text",
+        ]);
     });
 });
 
