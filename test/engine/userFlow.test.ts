@@ -3,7 +3,7 @@
  * test/userFlow. One stack lives through the whole sequence, one step per test, in order:
  *
  *   preview → up → no-op up → config change (preview, up) → provider `version` bump (+ refresh) →
- *   out-of-band edit, refresh, up → import of a flow made outside Pulumi → destroy
+ *   out-of-band edit, refresh, up → import of a flow made outside Pulumi → a custom attribute renamed → destroy
  *
  * Each step asserts the engine's own report (its JSON event stream: which step it took for each resource, which
  * properties it saw change, the summary) and what the stand-in saw (its objects and the Graph calls, writes above all).
@@ -358,9 +358,49 @@ describeEngine("user flows under the real Pulumi engine", () => {
         expect(stepWrites()).toEqual([]);
     });
 
+    test("renaming a custom attribute: the new one is created, the flow moves to it, then the old one is deleted", async () => {
+        const [flow] = [...standIn.flows.values()];
+        const oldId = [...standIn.attributes.values()].find((a) => a.displayName === "FavoriteColor")!.id;
+        await setConfig({
+            [`${PROJECT}:userFlow`]: {
+                value: JSON.stringify({
+                    ...userFlowConfig,
+                    signUpAllowed: false,
+                    customAttributes: [{ name: "FavouriteColour", dataType: "string", description: "Favourite colour" }],
+                    attributes: [userFlowConfig.attributes[0], { attribute: "FavouriteColour", label: "Colour you like" }],
+                }),
+            },
+        });
+        const events = await run("up");
+        expect(stepOps(events)).toEqual({
+            "signup-attr-FavouriteColour": "create",
+            "signup-flow": "update",
+            "signup-app": "same",
+            "signup-attr-FavoriteColor": "delete",
+        });
+        const newId = [...standIn.attributes.values()].find((a) => a.displayName === "FavouriteColour")!.id;
+        const writes = stepWrites();
+        const flowAttributes = `/identity/authenticationEventsFlows/${flow.id}/microsoft.graph.externalUsersSelfServiceSignUpEventsFlow/onAttributeCollection/microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp/attributes`;
+        const expected = {
+            createNew: "POST /identity/userFlowAttributes",
+            addToFlow: `POST ${flowAttributes}/$ref`,
+            dropFromFlow: `DELETE ${flowAttributes}/${oldId}/$ref`,
+            deleteOld: `DELETE /identity/userFlowAttributes/${oldId}`,
+        };
+        expect(writes).toEqual(expect.arrayContaining(Object.values(expected)));
+        const [createNew, addToFlow, dropFromFlow, deleteOld] = Object.values(expected).map((w) => writes.indexOf(w));
+        // The engine's order: the replacement exists before the flow refers to it; the old one goes last.
+        expect(createNew).toBeLessThan(addToFlow);
+        expect(Math.max(addToFlow, dropFromFlow)).toBeLessThan(deleteOld);
+        expect(deleteOld).toBe(writes.length - 1);
+        expect(flow.attrs).toEqual(["email", "displayName", newId]);
+        expect(standIn.attributes.has(oldId)).toBe(false);
+        expect(flow.apps).toEqual([APP]);
+    });
+
     test("destroy deletes everything the stack manages, and nothing it does not", async () => {
         const events = await run("destroy");
-        expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "delete", "signup-flow": "delete", "signup-app": "delete" });
+        expect(stepOps(events)).toEqual({ "signup-attr-FavouriteColour": "delete", "signup-flow": "delete", "signup-app": "delete" });
         expect(summary(events)).toEqual({ delete: 5 });
         expect([...standIn.flows.keys()]).toEqual([outside.id]);
         expect(standIn.flows.get(outside.id)).toEqual(outside);
