@@ -1,12 +1,16 @@
 /**
- * The whole policy pack over everything the program declares under Pulumi's mocks, in both scenarios with hosting:
- * the program passes every policy, and each deliberately weakened variant of it is caught by exactly the policy
- * meant to catch it (and by no other).
+ * The whole policy pack over everything the program declares under Pulumi's mocks, in both scenarios with hosting and
+ * in a stack with Google, Facebook and company branding: the program passes every policy, and each deliberately
+ * weakened variant of it is caught by exactly the policies meant to catch it (and by no other).
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { baseConfig, runProgram } from "../support/program";
 import { startPack, type Pack, type PolicyInput, type Violation } from "./analyzer";
-import { declared, type Declared } from "./fromProgram";
+import { declared, recordResourceOptions, type Declared } from "./fromProgram";
+
+const options = recordResourceOptions();
 
 const DAY = 24 * 60 * 60 * 1000;
 const FOREIGN = "99999999-0000-4000-8000-000000000001";
@@ -45,8 +49,25 @@ function added(d: Declared, r: PolicyInput): Declared {
     return copy;
 }
 
+const IDP = "pulumi-nodejs:dynamic/entra-signin:SocialIdentityProvider";
+const BRANDING = "pulumi-nodejs:dynamic/entra-signin:CompanyBranding";
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** The example stack's user flow, identity providers and branding (Pulumi.dev.yaml), with the client secrets as secret config gives them. */
+function signInExperienceConfig(): Record<string, unknown> {
+    const doc = parse(readFileSync("Pulumi.dev.yaml", "utf8")).config as Record<string, unknown>;
+    return {
+        userFlow: doc["entra-ciam:userFlow"],
+        identityProviders: doc["entra-ciam:identityProviders"],
+        branding: doc["entra-ciam:branding"],
+        googleClientSecret: `GOCSPX-${randomBytes(21).toString("base64url")}`,
+        facebookClientSecret: randomBytes(16).toString("hex"),
+    };
+}
+
 const SCENARIOS = {
     signIn: { ...baseConfig("signIn"), namePrefix: "contoso", hosting: { location: "westeurope" } },
+    signInWithGoogleFacebookAndBranding: { ...baseConfig("signIn"), namePrefix: "contoso", hosting: { location: "westeurope" }, ...signInExperienceConfig() },
     signInAndCallApi: {
         ...baseConfig("signInAndCallApi"), namePrefix: "contoso", hosting: { location: "westeurope" },
         userFlow: {
@@ -58,9 +79,15 @@ const SCENARIOS = {
     },
 };
 
+/** The program's resources as the engine would send them to the pack. */
+async function declare(config: Record<string, unknown>): Promise<Declared> {
+    options.clear();
+    return declared(await runProgram(config), options);
+}
+
 describe.each(Object.entries(SCENARIOS))("the %s scenario", (_scenario, config) => {
     let d: Declared;
-    beforeAll(async () => { d = declared(await runProgram(config)); });
+    beforeAll(async () => { d = await declare(config); });
 
     test("declares what the policies look at (so the checks below are not vacuous)", () => {
         const types = new Set(d.inputs.map((r) => r.type));
@@ -112,6 +139,46 @@ describe.each(Object.entries(SCENARIOS))("the %s scenario", (_scenario, config) 
     test.each(cases)("catches %s (%s)", async (_what, policy, make) => {
         const vs = await evaluate(make(d));
         expect(policiesOf(vs)).toEqual([policy]);
+        expect(new Set(vs.map((v) => v.level))).toEqual(new Set(["mandatory"]));
+    });
+});
+
+describe("the stack with Google, Facebook and branding: the sign-in experience resources", () => {
+    let d: Declared;
+    beforeAll(async () => { d = await declare(SCENARIOS.signInWithGoogleFacebookAndBranding); });
+
+    /** The inputs and the outputs of the resources of one type (and name). */
+    const both = (x: Declared, type: string, name?: string) => [...x.inputs, ...x.outputs].filter((r) => r.type === type && (name === undefined || r.name === name));
+
+    test("declares both providers, with the client secret marked secret and the fingerprint in additionalSecretOutputs, and the branding", () => {
+        const idps = d.inputs.filter((r) => r.type === IDP);
+        expect(idps.map((r) => [r.name, r.props.identityProviderType, typeof (r.props.clientSecret as Record<string, unknown>)[SECRET_SIG], r.opts?.additionalSecretOutputs])).toEqual([
+            ["signin-experience-idp-google", "Google", "string", ["clientSecretFingerprint"]],
+            ["signin-experience-idp-facebook", "Facebook", "string", ["clientSecretFingerprint"]],
+        ]);
+        const branding = d.inputs.filter((r) => r.type === BRANDING);
+        expect(branding.map((r) => [r.name, Object.keys(r.props.images as object).sort(), (r.props.localizations as { locale: string }[]).map((l) => l.locale)])).toEqual([
+            ["signin-experience-branding", ["backgroundImage", "bannerLogo", "squareLogo"], ["fr-FR"]],
+        ]);
+    });
+
+    const cases: Array<[string, string[], (d: Declared) => Declared]> = [
+        ["the Google client secret not marked secret", ["dynamic-resource-secrets-encrypted", "dynamic-resources-are-user-flows"],
+            (x) => variant(x, IDP, "signin-experience-idp-google", (p) => { p.clientSecret = p.clientSecret.value; })],
+        ["the fingerprint output left out of additionalSecretOutputs", ["dynamic-resources-are-user-flows"],
+            (x) => { const c: Declared = JSON.parse(JSON.stringify(x)); for (const r of both(c, IDP, "signin-experience-idp-facebook")) (r as { opts?: unknown }).opts = { additionalSecretOutputs: [] }; return c; }],
+        ["the fingerprint in plain outputs", ["dynamic-resource-secrets-encrypted"],
+            (x) => { const c: Declared = JSON.parse(JSON.stringify(x)); for (const r of c.outputs.filter((o) => o.type === IDP)) r.props.clientSecretFingerprint = `hmac-sha256:${randomBytes(32).toString("base64url")}:${randomBytes(32).toString("base64url")}`; return c; }],
+        ["a social identity provider in another tenant", ["user-flows-in-this-tenant"],
+            (x) => variant(x, IDP, "signin-experience-idp-facebook", (p) => { p.tenantId = FOREIGN; })],
+        ["the branding in another tenant", ["user-flows-in-this-tenant"],
+            (x) => variant(x, BRANDING, undefined, (p) => { p.tenantId = FOREIGN; })],
+        ["a secret in the branding's sign-in page text", ["dynamic-resource-secrets-encrypted", "dynamic-resources-are-user-flows"],
+            (x) => variant(x, BRANDING, undefined, (p) => { p.localizations[0].signInPageText = entraSecret(); })],
+    ];
+    test.each(cases)("catches %s", async (_what, expected, make) => {
+        const vs = await evaluate(make(d));
+        expect(policiesOf(vs)).toEqual(expected);
         expect(new Set(vs.map((v) => v.level))).toEqual(new Set(["mandatory"]));
     });
 });
