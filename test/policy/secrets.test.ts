@@ -7,6 +7,8 @@ import { randomBytes } from "node:crypto";
 import { findSecrets, hasSecretName, isKeyVaultReference, secretKind } from "../../policy/secrets";
 import { goDurationMs, lifetimeDays } from "../../policy/clientSecretLifetime";
 import { redirectUriProblem } from "../../policy/redirectUris";
+import { isWireSecret, secretPropertyNames } from "../../policy/secretMarks";
+import { secret } from "./analyzer";
 
 const entraSecret = () => ["Ab1", "8Q~", randomBytes(24).toString("base64url").slice(0, 34)].join("");
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
@@ -83,4 +85,9 @@ test("redirect URIs: https anywhere, http on loopback only", () => {
     expect(redirectUriProblem("http://localhost.example.com/")).toBe('"http://localhost.example.com/" must use https (http is allowed for localhost only)');
     expect(redirectUriProblem("/auth/redirect")).toBe('"/auth/redirect" is not an absolute URI');
     expect(redirectUriProblem("ms-app://custom")).toBe('"ms-app://custom" must use https (http is allowed for localhost only)');
+});
+
+test("secret marks: the top-level properties in Pulumi's secret wire form, nothing nested, nothing plain", () => {
+    expect(secretPropertyNames({ b: secret("x"), a: secret("04da6b54-80e4-46f7-96ec-b56ff0331ba9"), plain: "x", nested: { inner: secret("x") } })).toEqual(["a", "b"]);
+    expect(isWireSecret({ "4dabf18193072939515e22adb298388d": "another signature", value: "x" })).toBe(false);
 });
