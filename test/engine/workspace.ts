@@ -99,6 +99,8 @@ export async function createEngineWorkspace(opts: EngineWorkspaceOptions): Promi
             cwd: workDir,
             env: { ...process.env, ...env, ...extraEnv },
             encoding: "utf8",
+            // stderr is captured, so a failure's message carries the CLI's own error text.
+            stdio: ["ignore", "pipe", "pipe"],
             maxBuffer: 64 * 1024 * 1024,
         }),
         dispose: () => rmSync(dir, { recursive: true, force: true }),
