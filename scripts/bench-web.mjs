@@ -1,27 +1,50 @@
 #!/usr/bin/env node
 /**
- * Cold start of the web bundle vs a bare node:http server: time from spawn to the first 200 on `/`, several runs
- * each (alternating, to share the machine's noise), medians and their ratio. Target: ratio <= 2.0.
- * Usage: node scripts/bench-web.mjs [runs]   (build first: npm run build)
+ * The web app's benchmarks, each a ratio against a baseline measured in the same run:
+ *
+ * 1. Throughput of a signed-in page: `GET /profile` for many distinct users (USERS sessions made up front, each
+ *    request with the next user's cookie) with sessions in Redis (a local redis-server) vs in memory vs a bare
+ *    node:http hello-world, each server in its own process, driven alike by autocannon; rounds alternate and the mean
+ *    of each is used. The web app runs from source through tsx (webapp/dev/benchWebServer.ts): the same code the
+ *    bundle holds, with sessions created directly instead of through a tenant.
+ * 2. Cold start of the web bundle vs a bare node:http server: time from spawn to the first 200 on `/`, several runs
+ *    each (alternating, to share the machine's noise), medians and their ratio. Target: ratio <= 2.0.
+ *
+ * Usage: node scripts/bench-web.mjs [--runs=15] [--users=10000] [--duration=5] [--connections=50] [--rounds=2]
+ * (build first: npm run build). Without redis-server the Redis figure is skipped with a message.
  */
+import autocannon from "autocannon";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
+const require = createRequire(import.meta.url);
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const { startRedis } = require("../webapp/dev/redis.js");
 const bundle = join(root, "webapp/dist/web/server.js");
 if (!existsSync(bundle)) {
     console.error("bench-web: webapp/dist/web/server.js is missing; run `npm run build` first");
     process.exit(1);
 }
-const runs = Number(process.argv[2] ?? 15);
+const { values: opts } = parseArgs({
+    options: { runs: { type: "string", default: "15" }, users: { type: "string", default: "10000" }, duration: { type: "string", default: "5" }, connections: { type: "string", default: "50" }, rounds: { type: "string", default: "2" } },
+    args: process.argv.slice(2).map((a) => (/^\d+$/.test(a) ? `--runs=${a}` : a)),
+});
+const runs = Number(opts.runs);
+const users = Number(opts.users);
+const duration = Number(opts.duration);
+const connections = Number(opts.connections);
+const rounds = Number(opts.rounds);
 const dir = mkdtempSync(join(tmpdir(), "bench-web-"));
 const bare = join(dir, "bare.js");
-writeFileSync(bare, `require("node:http").createServer((q, r) => r.end("ok")).listen(Number(process.env.PORT), "127.0.0.1");\n`);
+writeFileSync(bare, `require("node:http").createServer((q, r) => r.end("ok")).listen(Number(process.env.PORT), "127.0.0.1", () => process.stderr.write("listening on port " + process.env.PORT + "\\n"));\n`);
+const children = [];
 
 const freePort = () => new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
@@ -37,6 +60,79 @@ const get = (port) => new Promise((resolve) => {
     req.on("error", () => resolve(0));
     req.end();
 });
+const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Spawns node with `args`; resolves with the port it printed (`listening on port N`). */
+function startChild(args, env) {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    children.push(child);
+    let err = "";
+    return new Promise((resolve, reject) => {
+        child.stderr.on("data", (d) => {
+            err += d.toString();
+            const m = /listening on port (\d+)/.exec(err);
+            if (m) resolve(Number(m[1]));
+        });
+        child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}: ${err.slice(0, 2000)}`)));
+    });
+}
+
+/**
+ * Every target gets the same client work (the next user's cookie on each request), so the client's cost is the same
+ * for each. `amount`: that many requests instead of `seconds`.
+ */
+function cannon(port, cookies, seconds, amount) {
+    let i = 0;
+    const requests = [{ method: "GET", path: "/profile", setupRequest: (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[i++ % cookies.length] } }) }];
+    const run = amount ? { amount } : { duration: seconds };
+    return new Promise((resolve, reject) => {
+        autocannon({ url: `http://127.0.0.1:${port}`, requests, connections, ...run, pipelining: 1 }, (err, r) => (err ? reject(err) : resolve(r)));
+    });
+}
+
+async function throughput() {
+    const targets = {};
+    for (const store of ["memory", "redis"]) {
+        let redisUrl;
+        if (store === "redis") {
+            try {
+                const redis = await startRedis({ dir: join(dir, "redis") });
+                children.push(redis.handle.child);
+                redisUrl = redis.url;
+            } catch (e) {
+                console.log(`bench-web: skipping the Redis store: ${e.message}`);
+                continue;
+            }
+        }
+        const cookiesFile = join(dir, `${store}.json`);
+        const port = await startChild(["--import", "tsx", join(root, "webapp/dev/benchWebServer.ts")], { STORE: store, REDIS_URL: redisUrl ?? "", USERS: String(users), COOKIES_FILE: cookiesFile });
+        targets[store] = { port, cookies: JSON.parse(readFileSync(cookiesFile, "utf8")) };
+    }
+    targets.bare = { port: await startChild([bare], { PORT: String(await freePort()) }), cookies: targets.memory.cookies };
+    console.log(`bench-web: /profile for ${users} distinct signed-in users; warming up (each user once), then ${rounds} round(s) of ${duration} s, ${connections} connections`);
+    for (const t of Object.values(targets)) await cannon(t.port, t.cookies, 0, users);
+    const rps = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+    for (let i = 0; i < rounds; i++) {
+        for (const [name, t] of Object.entries(targets)) {
+            const r = await cannon(t.port, t.cookies, duration);
+            if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors, ${r.timeouts} timeouts`);
+            rps[name].push(r.requests.average);
+            console.log(`bench-web: round ${i + 1} ${name.padEnd(6)} ${Math.round(r.requests.average)} req/s (p99 ${r.latency.p99} ms)`);
+        }
+    }
+    const m = Object.fromEntries(Object.entries(rps).map(([k, v]) => [k, mean(v)]));
+    console.log(`signed-in page (GET /profile, ${users} users, means of ${rounds} rounds):`);
+    console.log(`  bare node:http  ${Math.round(m.bare)} req/s`);
+    console.log(`  memory store    ${Math.round(m.memory)} req/s   memory/bare ${(m.memory / m.bare).toFixed(2)}`);
+    if (m.redis !== undefined) {
+        console.log(`  Redis store     ${Math.round(m.redis)} req/s   redis/bare ${(m.redis / m.bare).toFixed(2)}   redis/memory ${(m.redis / m.memory).toFixed(2)}`);
+    }
+    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+}
 
 async function coldStart(script) {
     const port = await freePort();
@@ -60,11 +156,7 @@ async function coldStart(script) {
     return ms;
 }
 
-const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-try {
+async function coldStarts() {
     await coldStart(bare); // warm the file cache
     await coldStart(bundle);
     const a = [];
@@ -78,6 +170,16 @@ try {
     console.log(`  bare node:http  ${median(a).toFixed(1)} ms`);
     console.log(`  web bundle      ${median(b).toFixed(1)} ms`);
     console.log(`  ratio           ${ratio.toFixed(2)}x  (target <= 2.00x)`);
+}
+
+process.once("SIGINT", () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    process.exit(130);
+});
+try {
+    await throughput();
+    await coldStarts();
 } finally {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
 }

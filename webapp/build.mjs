@@ -14,7 +14,9 @@ const only = args.filter((a) => !a.startsWith("--"));
 
 const all = [
     { name: "api", entry: join(here, "src/api/server.ts"), out: join(here, "dist/api/server.js") },
-    { name: "web", entry: join(here, "src/web/server.ts"), out: join(here, "dist/web/server.js") },
+    { name: "web", entry: join(here, "src/web/server.ts"), out: join(here, "dist/web/server.js"), separate: { from: "src/web/store/create.ts", request: "./redis", to: "./redis-store.js" } },
+    // The web app's Redis store, beside server.js and required only when REDIS_URL is set (see src/web/store/create.ts).
+    { name: "web", label: "web (Redis store)", entry: join(here, "src/web/store/redis.ts"), out: join(here, "dist/web/redis-store.js") },
 ];
 const unknown = only.filter((n) => !all.some((e) => e.name === n));
 if (unknown.length > 0) {
@@ -25,7 +27,15 @@ const entries = only.length === 0 ? all : all.filter((e) => only.includes(e.name
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 let failed = false;
-for (const { name, entry, out } of entries) {
+/** Leaves `require(request)` in `from` to load `to` (a bundle of its own in the same folder) at run time. */
+const separatePlugin = (s) => ({
+    name: "separate",
+    setup(b) {
+        b.onResolve({ filter: /.*/ }, (args) => (args.path === s.request && args.importer === join(here, s.from) ? { path: s.to, external: true } : undefined));
+    },
+});
+
+for (const { name, label, entry, out, separate } of entries) {
     if (!existsSync(entry)) {
         console.log(`build: skipping ${name}: ${relative(root, entry)} does not exist yet`);
         continue;
@@ -40,11 +50,12 @@ for (const { name, entry, out } of entries) {
             format: "cjs",
             minify: true,
             sourcemap,
+            plugins: separate ? [separatePlugin(separate)] : [],
             legalComments: "none",
             logLevel: "warning",
             // Nothing is external: the bundles run without node_modules.
         });
-        console.log(`build: ${name.padEnd(3)} ${relative(root, out)}  ${kib(statSync(out).size)}`);
+        console.log(`build: ${(label ?? name).padEnd(3)} ${relative(root, out)}  ${kib(statSync(out).size)}`);
     } catch (e) {
         failed = true;
         console.error(`build: ${name} failed: ${e.message}`);

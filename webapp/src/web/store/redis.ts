@@ -131,12 +131,15 @@ export class RedisStore implements KeyValueStore {
     async close(): Promise<void> {
         if (this.closed) return;
         this.closed = true;
-        try {
-            if (this.client.isOpen) await this.client.close();
-            else this.client.destroy();
-        } catch {
+        // A graceful close waits for replies; with Redis down it would wait for a reconnection that may never come.
+        if (!this.client.isReady) {
             this.client.destroy();
+            return;
         }
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.client.close(), new Promise((r) => (timer = setTimeout(r, this.timeout)))]).catch(() => undefined);
+        clearTimeout(timer);
+        if (this.client.isOpen) this.client.destroy();
     }
 }
 

@@ -14,10 +14,19 @@ export interface KeyValueStore {
     close(): Promise<void>;
 }
 
-/** The store cannot be reached: signed-in users get a "try again" page, never an empty session. */
+const BRAND = Symbol.for("entra-external-id-sample.StoreUnavailableError");
+
+/**
+ * The store cannot be reached: signed-in users get a "try again" page, never an empty session. `instanceof` works
+ * across bundles (the Redis store is a bundle of its own beside server.js, with its own copy of this class).
+ */
 export class StoreUnavailableError extends Error {
+    readonly [BRAND] = true;
     constructor(message: string, options?: { cause?: unknown }) {
         super(message, options);
         this.name = "StoreUnavailableError";
+    }
+    static [Symbol.hasInstance](value: unknown): boolean {
+        return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
     }
 }
