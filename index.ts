@@ -77,12 +77,14 @@ const redirectUris = new WebAppRedirectUris("web", {
 const signInExperience = cfg.signInExperience ? new SignInExperience("signin-experience", { tenantId: cfg.tenantId, config: cfg.signInExperience }) : undefined;
 
 // The sign-up/sign-in user flow and the web app's link to it (Microsoft Graph, through a dynamic provider). The link
-// needs the app's service principal, so it waits for the whole registration.
+// needs the app's service principal, so the link itself waits for the whole registration (a component's dependsOn
+// would not reach its children).
 const signUpSignIn = new SignUpSignIn("signup-signin", {
     tenantId: cfg.tenantId,
     config: cfg.userFlow,
     appClientId: web.clientId,
-}, { dependsOn: [web], transformations: [referToDeclaredProviders(signInExperience?.identityProviders ?? {})] });
+    linkDependsOn: [web],
+}, { transformations: [referToDeclaredProviders(signInExperience?.identityProviders ?? {})] });
 
 /** Space-separated scopes the web app requests for the API (empty in the sign-in-only scenario). */
 const apiScopes = api ? api.scopeUris.apply((s) => s.join(" ")) : pulumi.output("");

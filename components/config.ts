@@ -69,6 +69,19 @@ export interface UserFlowConfig {
     readonly identityProviders: readonly string[];
     readonly customAttributes: readonly CustomAttribute[];
     readonly attributes: readonly SignUpAttribute[];
+    /** Existing objects to take over at their create, pinned by id (`userFlow.adopt`); absent when not set. */
+    readonly adopt?: UserFlowAdopt;
+}
+
+/**
+ * `userFlow.adopt`: consent to take over same-name objects this stack did not create, each pinned by its exact id.
+ * Create adopts an object only when the one it finds by name has this id; otherwise the ownership error stays.
+ */
+export interface UserFlowAdopt {
+    /** The id (GUID) of the flow named `userFlow.displayName`. */
+    readonly flow?: string;
+    /** Custom attribute ids (`extension_<32 hex>_<name>`) by `userFlow.customAttributes` name (own keys only). */
+    readonly attributes: Readonly<Record<string, string>>;
 }
 
 export type NodeRuntime = "22-lts" | "24-lts";
@@ -472,7 +485,7 @@ function parseUserFlow(value: unknown, namePrefix: string, problems: string[]): 
         problems.push(`userFlow: ${show(value)} must be an object`);
         return defaults;
     }
-    unknownFields(value, ["displayName", "signUpAllowed", "identityProviders", "customAttributes", "attributes"], "userFlow", problems);
+    unknownFields(value, ["displayName", "signUpAllowed", "identityProviders", "customAttributes", "attributes", "adopt"], "userFlow", problems);
     const displayName = field(value, "displayName", "userFlow", problems) ?? defaults.displayName;
     if (displayName.length > 64) problems.push(`userFlow.displayName: ${show(displayName)} is longer than 64 characters`);
     const signUpAllowed = bool(value, "signUpAllowed", "userFlow", true, problems);
@@ -579,7 +592,47 @@ function parseUserFlow(value: unknown, namePrefix: string, problems: string[]): 
             attributes = list;
         }
     }
-    return { displayName, signUpAllowed, identityProviders, customAttributes, attributes };
+    const adopt = value.adopt === undefined ? undefined : parseAdopt(value.adopt, customAttributes, problems);
+    return { displayName, signUpAllowed, identityProviders, customAttributes, attributes, ...(adopt ? { adopt } : {}) };
+}
+
+/** A custom attribute's Graph id: `extension_<the b2c-extensions-app's appId without hyphens>_<name>`. */
+const CUSTOM_ATTRIBUTE_ID = /^extension_[0-9a-f]{32}_([A-Za-z][A-Za-z0-9]{0,39})$/i;
+
+function parseAdopt(value: unknown, customAttributes: readonly CustomAttribute[], problems: string[]): UserFlowAdopt {
+    if (!isRecord(value)) {
+        problems.push(`userFlow.adopt: ${show(value)} must be an object such as {"flow": "<id of the existing flow>", "attributes": {"<name>": "<id of the existing attribute>"}}`);
+        return { attributes: {} };
+    }
+    unknownFields(value, ["flow", "attributes"], "userFlow.adopt", problems);
+    let flow = field(value, "flow", "userFlow.adopt", problems);
+    if (flow !== undefined && !GUID.test(flow)) {
+        problems.push(`userFlow.adopt.flow: ${show(flow)} is not a GUID (the id of the existing user flow that the ownership error names)`);
+        flow = undefined;
+    }
+    const attributes: [string, string][] = [];
+    if (value.attributes !== undefined) {
+        if (!isRecord(value.attributes)) {
+            problems.push(`userFlow.adopt.attributes: ${show(value.attributes)} must be an object mapping a userFlow.customAttributes name to the existing attribute's id`);
+        } else {
+            for (const [name, id] of Object.entries(value.attributes)) {
+                const where = `userFlow.adopt.attributes.${name}`;
+                // The declared names, not an object's properties: "constructor" is unknown unless it is declared.
+                if (!customAttributes.some((c) => c.name === name)) {
+                    const names = customAttributes.map((c) => c.name).filter((n) => n !== "");
+                    problems.push(`${where}: ${show(name)} is not a name in userFlow.customAttributes (${names.length > 0 ? `declared: ${names.join(", ")}` : "none declared"})`);
+                    continue;
+                }
+                const m = typeof id === "string" ? CUSTOM_ATTRIBUTE_ID.exec(id) : null;
+                if (!m || m[1].toLowerCase() !== name.toLowerCase()) {
+                    problems.push(`${where}: ${show(id)} is not the id of a custom attribute named ${show(name)} (expected extension_<32 hex digits>_${name}, as the ownership error names it)`);
+                    continue;
+                }
+                attributes.push([name, id as string]);
+            }
+        }
+    }
+    return { ...(flow !== undefined ? { flow } : {}), attributes: Object.fromEntries(attributes) };
 }
 
 function parseHosting(value: unknown, problems: string[]): HostingConfig {

@@ -84,7 +84,27 @@ describe("bad configs: every problem names the key, the value and what is allowe
         ["signUpAllowed not a boolean", { ...valid, userFlow: { signUpAllowed: "yes" } },
             ['userFlow.signUpAllowed: "yes" must be true or false']],
         ["misspelt user-flow setting", { ...valid, userFlow: { identityProvider: ["emailPassword"] } },
-            ["userFlow.identityProvider is not a known setting (allowed: displayName, signUpAllowed, identityProviders, customAttributes, attributes)"]],
+            ["userFlow.identityProvider is not a known setting (allowed: displayName, signUpAllowed, identityProviders, customAttributes, attributes, adopt)"]],
+        ["adopt pin that is not a GUID", { ...valid, userFlow: { adopt: { flow: "Contoso sign-up" } } },
+            ['userFlow.adopt.flow: "Contoso sign-up" is not a GUID (the id of the existing user flow that the ownership error names)']],
+        ["adopt not an object", { ...valid, userFlow: { adopt: "0f0e0d0c-0b0a-4909-8807-060504030201" } },
+            ['userFlow.adopt: "0f0e0d0c-0b0a-4909-8807-060504030201" must be an object such as {"flow": "<id of the existing flow>", "attributes": {"<name>": "<id of the existing attribute>"}}']],
+        ["misspelt adopt setting", { ...valid, userFlow: { adopt: { flows: "0f0e0d0c-0b0a-4909-8807-060504030201" } } },
+            ["userFlow.adopt.flows is not a known setting (allowed: flow, attributes)"]],
+        ["adopt pin for an attribute that is not declared", { ...valid, userFlow: { customAttributes: [{ name: "Hobby" }], adopt: { attributes: { Hobbies: "extension_0123456789abcdef0123456789abcdef_Hobbies" } } } },
+            ['userFlow.adopt.attributes.Hobbies: "Hobbies" is not a name in userFlow.customAttributes (declared: Hobby)']],
+        ["inherited object names are not declared attributes", { ...valid, userFlow: { adopt: { attributes: JSON.parse('{"constructor": "x", "__proto__": "y", "toString": "z"}') } } },
+            [
+                'userFlow.adopt.attributes.constructor: "constructor" is not a name in userFlow.customAttributes (none declared)',
+                'userFlow.adopt.attributes.__proto__: "__proto__" is not a name in userFlow.customAttributes (none declared)',
+                'userFlow.adopt.attributes.toString: "toString" is not a name in userFlow.customAttributes (none declared)',
+            ]],
+        ["adopt pin for an attribute that is not its id", { ...valid, userFlow: { customAttributes: [{ name: "Hobby" }], adopt: { attributes: { Hobby: "0f0e0d0c-0b0a-4909-8807-060504030201" } } } },
+            ['userFlow.adopt.attributes.Hobby: "0f0e0d0c-0b0a-4909-8807-060504030201" is not the id of a custom attribute named "Hobby" (expected extension_<32 hex digits>_Hobby, as the ownership error names it)']],
+        ["adopt pin for an attribute whose id names another attribute", { ...valid, userFlow: { customAttributes: [{ name: "Hobby" }], adopt: { attributes: { Hobby: "extension_0123456789abcdef0123456789abcdef_Age" } } } },
+            ['userFlow.adopt.attributes.Hobby: "extension_0123456789abcdef0123456789abcdef_Age" is not the id of a custom attribute named "Hobby" (expected extension_<32 hex digits>_Hobby, as the ownership error names it)']],
+        ["adopt attributes not a map", { ...valid, userFlow: { adopt: { attributes: ["extension_0123456789abcdef0123456789abcdef_Age"] } } },
+            ['userFlow.adopt.attributes: ["extension_0123456789abcdef0123456789abcdef_Age"] must be an object mapping a userFlow.customAttributes name to the existing attribute\'s id']],
         ["hosting without a location", { ...valid, hosting: {} },
             ['hosting.location is required (an Azure region such as "westeurope"), or set hosting.enabled to false']],
         ["hosting with an unknown SKU and runtime", { ...valid, hosting: { location: "westeurope", sku: "Y1", nodeVersion: "18-lts" } },
@@ -252,6 +272,26 @@ describe("valid configs", () => {
                 { attribute: "country", custom: false, label: "Country/Region", required: false, inputType: "radioSingleSelect", options: [{ label: "France", value: "FR" }] },
             ],
         });
+    });
+});
+
+describe("userFlow.adopt", () => {
+    test("pins the flow and declared attributes by id (any case); absent when not set", () => {
+        const flow = "0F0E0D0C-0B0A-4909-8807-060504030201";
+        const hobby = "extension_0123456789ABCDEF0123456789abcdef_hobby";
+        const cfg = parseStackConfig({ ...valid, userFlow: { customAttributes: [{ name: "Hobby" }, { name: "Age", dataType: "int64" }], adopt: { flow, attributes: { Hobby: hobby } } } }, opts);
+        expect(cfg.userFlow.adopt).toEqual({ flow, attributes: { Hobby: hobby } });
+        expect(Object.hasOwn(cfg.userFlow.adopt!.attributes, "Age")).toBe(false);
+        expect(parseStackConfig(valid, opts).userFlow).not.toHaveProperty("adopt");
+        expect(parseStackConfig({ ...valid, userFlow: { adopt: {} } }, opts).userFlow.adopt).toEqual({ attributes: {} });
+    });
+
+    test("a bad pin fails before any resource, with the rest of the config's problems", () => {
+        expect(() => parseStackConfig({ ...valid, tenantId: "x", userFlow: { adopt: { flow: "42" } } } as never, opts)).toThrow(
+            "Invalid stack configuration (2 problems):\n" +
+            '  - tenantId: "x" is not a GUID (expected the form 00000000-0000-0000-0000-000000000000)\n' +
+            '  - userFlow.adopt.flow: "42" is not a GUID (the id of the existing user flow that the ownership error names)',
+        );
     });
 });
 

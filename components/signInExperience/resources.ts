@@ -76,14 +76,13 @@ export class CompanyBranding extends pulumi.dynamic.Resource {
 
 export interface SignInExperienceArgs {
     readonly tenantId: string;
-    /** `StackConfig.signInExperience`. */
-    readonly config: SignInExperienceConfig;
     /**
-     * Existing objects to bring under management (the `import` resource option; `pulumi import` cannot import
-     * dynamic-provider resources): Graph ids by provider kind, e.g. `{ google: "Google-OAUTH" }`, and the branding's
-     * id (the tenant id). Drop them after the `up` that imported.
+     * `StackConfig.signInExperience`. Existing objects are taken over only with the explicit `adoptExisting` flags:
+     * the engine cannot import dynamic-provider resources (pulumi/pulumi#3550, #16175), and a pinned id would add
+     * nothing here, since each object's id is fixed by its kind (`Google-OAUTH`, `Facebook-OAUTH`; the branding's is
+     * the tenant id), so there is only ever one candidate.
      */
-    readonly imports?: { readonly identityProviders?: Readonly<Partial<Record<"google" | "facebook", string>>>; readonly branding?: string };
+    readonly config: SignInExperienceConfig;
 }
 
 /**
@@ -108,7 +107,7 @@ export class SignInExperience extends pulumi.ComponentResource {
                 clientId: p.clientId,
                 clientSecret: pulumi.secret(p.clientSecret),
                 adoptExisting: p.adoptExisting,
-            }, { parent: this, import: args.imports?.identityProviders?.[p.kind] });
+            }, { parent: this });
         }
         this.identityProviders = idps;
         const b = config.branding;
@@ -126,7 +125,7 @@ export class SignInExperience extends pulumi.ComponentResource {
                 images,
                 localizations: b.localizations.map((l) => ({ ...l })),
                 adoptExisting: b.adoptExisting,
-            }, { parent: this, import: args.imports?.branding });
+            }, { parent: this });
         }
         this.registerOutputs({
             identityProviderIds: Object.values(idps).map((p) => p.id),

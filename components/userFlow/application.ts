@@ -1,8 +1,12 @@
 /**
  * The UserFlowApplication dynamic provider: an application linked to a user flow. Graph calls, relative to /v1.0:
  *   create  POST …/{flowId}/conditions/applications/includeApplications   on 400: GET flows filtered by the app to
- *                                                                          tell "linked elsewhere" from replication
- *   read    GET  …/{flowId}/conditions/applications/includeApplications    (the id `<flowId>/<appId>` is enough: import)
+ *                                                                          tell "linked elsewhere" (fail, naming that
+ *                                                                          flow) from "already linked to this flow"
+ *                                                                          (done: the link is the pair of this stack's
+ *                                                                          own flow and app, so it needs no adoption
+ *                                                                          key) from replication (retry)
+ *   read    GET  …/{flowId}/conditions/applications/includeApplications    (the id `<flowId>/<appId>` is enough)
  *   update  none: only `version` can change in place (everything else replaces the link)
  *   delete  DELETE …/{flowId}/conditions/applications/includeApplications/{appId}   (404 = gone; within 10 min of
  *                                                                          the create, only after 3 consecutive misses)

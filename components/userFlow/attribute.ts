@@ -1,8 +1,12 @@
 /**
  * The UserFlowAttribute dynamic provider: a custom user attribute. Graph calls, relative to /v1.0:
- *   create  GET /identity/userFlowAttributes?$filter=displayName eq '…'   found (any case) = fail, naming it; else
+ *   create  GET /identity/userFlowAttributes?$filter=displayName eq '…'   found (any case) = fail, naming it and
+ *                                                                          userFlow.adopt.attributes.<name>; found with
+ *                                                                          exactly the pinned adoptId = GET it by id,
+ *                                                                          PATCH {description} if it differs, no POST;
+ *                                                                          else
  *           POST /identity/userFlowAttributes                             (lost answer: look again, adopt only that)
- *   read    GET /identity/userFlowAttributes/{id}                         (the id is enough: import)
+ *   read    GET /identity/userFlowAttributes/{id}
  *   update  PATCH /identity/userFlowAttributes/{id}                       ({description}: the only mutable field;
  *                                                                          404 retried within 10 min of the create)
  *   delete  DELETE /identity/userFlowAttributes/{id}                      (404 = gone; within 10 min of the create,
@@ -13,7 +17,7 @@ import type { ProviderOptions, UserFlowAttributeInputs, UserFlowAttributeOutputs
 import { CUSTOM_NAME_RE, DATA_TYPES, GUID_RE, UNKNOWN, USER_FLOW_ATTRIBUTES } from "./constants";
 import { type Ctx, type GraphFailure, brief, call, confirmedLive, deleteConfirmed, done, exists, getUnlessGone, isRecent, listAll, makeContext, notYet, odataQuote, untilReplicated } from "./graph";
 import { isUnknown } from "./flowInputs";
-import { compact, notCreatedHere, sameName, tenantIdOf } from "./state";
+import { adoptsThis, compact, notCreatedHere, sameName, tenantIdOf, withoutAdopt } from "./state";
 
 type ResourceProvider = pulumi.dynamic.ResourceProvider;
 type CheckFailure = pulumi.dynamic.CheckFailure;
@@ -29,6 +33,10 @@ export function checkUserFlowAttribute(news: Record<string, unknown>): { inputs:
     if (dt !== UNKNOWN && !DATA_TYPES.includes(dt as string)) failures.push({ property: "dataType", reason: `dataType ${brief(dt)} is not one of ${DATA_TYPES.join(", ")}` });
     const d = news.description;
     if (d !== undefined && d !== UNKNOWN && typeof d !== "string") failures.push({ property: "description", reason: "description must be a string" });
+    const a = news.adoptId;
+    if (a !== undefined && a !== UNKNOWN && (typeof a !== "string" || !/^extension_[0-9a-f]{32}_[A-Za-z][A-Za-z0-9]{0,39}$/i.test(a))) {
+        failures.push({ property: "adoptId", reason: `adoptId must be the id (extension_<32 hex digits>_<name>) of the existing custom attribute to take over, got ${brief(a)}` });
+    }
     return { inputs: { ...news, dataType: dt, description: d ?? n } as unknown as UserFlowAttributeInputs, failures };
 }
 
@@ -57,11 +65,33 @@ export function makeUserFlowAttributeProvider(opts: ProviderOptions = {}): Resou
             const ctx = makeContext(inputs.tenantId, opts);
             const name = inputs.displayName;
             const createdAt = new Date().toISOString();
-            // Never adopt what exists already: it may belong to another stack or to the portal.
+            const adoptKey = `userFlow.adopt.attributes.${name}`;
+            const ours = (found: any) => notCreatedHere("custom attribute", found.displayName ?? name, String(found.id), inputs.tenantId, adoptKey, inputs.adoptId);
+            const outs = (id: string, extra: { createdAt?: string } = { createdAt }) => ({ id, outs: compact({ ...withoutAdopt(inputs), attributeId: id, ...extra }) });
+            // Never adopt what exists already, unless the stack pinned exactly its id (userFlow.adopt.attributes.<name>):
+            // it may belong to another stack or to the portal.
             const existing = await confirmedLive(ctx, () => findCustomByName(ctx, name), (a) => attributePath(String(a.id)));
-            if (existing) throw notCreatedHere("custom attribute", existing.displayName ?? name, String(existing.id), inputs.tenantId);
+            if (existing && !adoptsThis(inputs.adoptId, String(existing.id))) throw ours(existing);
+            if (existing) {
+                const id = String(existing.id);
+                // Its complete state by id, as read does; then only what differs (the description) is written.
+                const live = await getUnlessGone(ctx, attributePath(id), false);
+                if (!live) throw new Error(`custom attribute ${brief(name)} (${id}) disappeared while it was being taken over`);
+                if (live.displayName !== name) {
+                    // A custom attribute cannot be renamed, and its id carries the name: state with another case would
+                    // make the next refresh plan a replacement.
+                    throw new Error(`custom attribute ${brief(name)} (${id}) is named ${brief(live.displayName)} in the tenant: a custom attribute cannot be renamed, ` +
+                        `so it was not taken over; declare it as ${brief(live.displayName)} in userFlow.customAttributes (and userFlow.attributes)`);
+                }
+                if (live.dataType !== inputs.dataType) {
+                    throw new Error(`custom attribute ${brief(name)} (${id}) has data type ${brief(live.dataType)}, but the config declares ${brief(inputs.dataType)}: ` +
+                        "a data type cannot change, so it was not taken over; declare its data type or choose another name");
+                }
+                if ((live.description ?? "") !== (inputs.description ?? "")) await call(ctx, "PATCH", attributePath(id), { description: inputs.description ?? "" });
+                // No createdAt: this program did not create it, so a 404 is never taken for replication delay.
+                return outs(id, {});
+            }
             const body = { displayName: name, description: inputs.description ?? name, dataType: inputs.dataType };
-            const outs = (id: string) => ({ id, outs: compact({ ...inputs, attributeId: id, createdAt }) });
             let lost = false;
             return untilReplicated(ctx, `creating custom attribute ${brief(name)}`, async () => {
                 try {
@@ -74,7 +104,7 @@ export function makeUserFlowAttributeProvider(opts: ProviderOptions = {}): Resou
                     const found = await findCustomByName(ctx, name);
                     // Absent just before our first POST and present after a lost answer: our own POST made it.
                     if (found && lost) return done(outs(String(found.id)));
-                    if (found) throw notCreatedHere("custom attribute", found.displayName ?? name, String(found.id), inputs.tenantId);
+                    if (found) throw ours(found);
                     if (lost) return notYet(f.message);
                     throw e;
                 }
@@ -102,7 +132,7 @@ export function makeUserFlowAttributeProvider(opts: ProviderOptions = {}): Resou
                     }
                 });
             }
-            return { outs: compact({ ...news, attributeId: id, createdAt: olds.createdAt }) };
+            return { outs: compact({ ...withoutAdopt(news), attributeId: id, createdAt: olds.createdAt }) };
         },
         delete: async (id: string, props: UserFlowAttributeOutputs) => {
             const ctx = makeContext(tenantIdOf(props), opts);

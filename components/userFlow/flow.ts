@@ -2,6 +2,9 @@
  * The UserFlow dynamic provider (an externalUsersSelfServiceSignUpEventsFlow). Graph calls, relative to /v1.0:
  *   create  GET  /identity/authenticationEventsFlows                      look for a flow with the same displayName
  *                                                                          (case-insensitively): found = fail, naming it
+ *                                                                          and userFlow.adopt.flow; found with exactly
+ *                                                                          the pinned adoptId = read it by id (as read
+ *                                                                          does) and converge it as update does, no POST
  *           POST /identity/authenticationEventsFlows                      on a lost answer or 400: look again; adopt
  *                                                                          only what our own lost POST made; on a 400
  *                                                                          that names custom attributes, GET each: one
@@ -9,7 +12,7 @@
  *                                                                          message at once
  *   read    GET  /identity/authenticationEventsFlows/{id}                 (+ the identityProviders / attributes lists
  *                                                                          only when the service does not expand them);
- *                                                                          needs only the id (import)
+ *                                                                          needs only the id
  *   update  POST/DELETE …/{cast}/onAuthenticationMethodLoadStart/{cast}/identityProviders/$ref   per added/removed IdP
  *           POST/DELETE …/{cast}/onAttributeCollection/{cast}/attributes/$ref                    per added/removed attribute
  *           PATCH /identity/authenticationEventsFlows/{id}                one call, only the changed parts
@@ -22,7 +25,10 @@ import { FLOWS, flowPath } from "./constants";
 import { type GraphFailure, brief, call, confirmedLive, deleteConfirmed, done, exists, graphRootOf, isRecent, makeContext, notYet, untilReplicated } from "./graph";
 import { checkUserFlow, createFlowBody, diffUserFlow } from "./flowInputs";
 import { convergeFlow, findFlowByName, outputsOf, readFlow, unknownCustomAttributes } from "./flowGraph";
-import { compact, notCreatedHere, tenantIdOf } from "./state";
+import { adoptsThis, compact, notCreatedHere, tenantIdOf, withoutAdopt } from "./state";
+
+/** The stack-config entry that pins a same-name flow for adoption (config.ts `userFlow.adopt`). */
+const ADOPT_KEY = "userFlow.adopt.flow";
 
 type ResourceProvider = pulumi.dynamic.ResourceProvider;
 
@@ -34,31 +40,45 @@ export function makeUserFlowProvider(opts: ProviderOptions = {}): ResourceProvid
             const ctx = makeContext(inputs.tenantId, opts);
             const createdAt = new Date().toISOString();
             const name = inputs.displayName;
-            // Never adopt what exists already: it may belong to another stack or to the portal.
+            const state = (extra: { createdAt?: string }) => compact({ ...withoutAdopt(inputs), ...extra });
+            const ours = (found: { id: string; displayName?: string }) =>
+                notCreatedHere("user flow", found.displayName ?? name, found.id, inputs.tenantId, ADOPT_KEY, inputs.adoptId);
+            // Reads the flow's complete state by id and converges it to the inputs (PATCH and $ref calls only for what
+            // differs; never a POST of the flow).
+            const converge = async (id: string, recent: boolean) => {
+                const live = await readFlow(ctx, id, recent);
+                if (!live) throw new Error(`user flow ${brief(name)} (${id}) disappeared while it was being taken over`);
+                await convergeFlow(ctx, id, outputsOf(inputs, live, undefined), inputs, graphRootOf(opts), recent);
+            };
+            // Never adopt what exists already, unless the stack pinned exactly its id (userFlow.adopt.flow): it may
+            // belong to another stack or to the portal.
             const existing = await confirmedLive(ctx, () => findFlowByName(ctx, name), (f) => flowPath(f.id));
-            if (existing) throw notCreatedHere("user flow", existing.displayName ?? name, existing.id, inputs.tenantId);
+            if (existing && !adoptsThis(inputs.adoptId, existing.id)) throw ours(existing);
+            if (existing) {
+                await converge(existing.id, false);
+                // No createdAt: this program did not create it, so a 404 is never taken for replication delay.
+                return { id: existing.id, outs: state({}) };
+            }
             const body = createFlowBody(inputs);
             const customAttributes = (inputs.attributes ?? []).map((a) => a.attribute);
             // Set once a POST went out and its answer was lost: from then on a flow with our name (absent in the
             // lookup just before) is the one our own POST made.
             let lost = false;
-            const adopt = async (id: string) => {
-                const live = await readFlow(ctx, id, true);
-                if (!live) throw new Error(`user flow ${brief(name)} (${id}) disappeared while its lost create was being confirmed`);
-                await convergeFlow(ctx, id, outputsOf(inputs, live, createdAt), inputs, graphRootOf(opts), true);
-                return { id, outs: compact({ ...inputs, createdAt }) };
+            const adoptLost = async (id: string) => {
+                await converge(id, true);
+                return { id, outs: state({ createdAt }) };
             };
             return untilReplicated(ctx, `creating user flow ${brief(name)}`, async () => {
                 try {
                     const created = await call(ctx, "POST", FLOWS, body);
-                    return done({ id: String(created.id), outs: compact({ ...inputs, createdAt }) });
+                    return done({ id: String(created.id), outs: state({ createdAt }) });
                 } catch (e) {
                     const f = e as GraphFailure;
                     if (!f.lost && f.status !== 400 && f.status !== 409) throw e;
                     if (f.lost) lost = true;
                     const found = await findFlowByName(ctx, name);
-                    if (found && lost) return done(await adopt(found.id));
-                    if (found) throw notCreatedHere("user flow", found.displayName ?? name, found.id, inputs.tenantId);
+                    if (found && lost) return done(await adoptLost(found.id));
+                    if (found) throw ours(found);
                     if (lost) return notYet(f.message);
                     // The one 400 worth waiting for: a custom attribute created moments ago that Graph does not know yet.
                     const unknown = await unknownCustomAttributes(ctx, customAttributes);
@@ -79,7 +99,7 @@ export function makeUserFlowProvider(opts: ProviderOptions = {}): ResourceProvid
         update: async (id: string, olds: UserFlowOutputs, news: UserFlowInputs) => {
             const ctx = makeContext(news.tenantId, opts);
             await convergeFlow(ctx, id, olds, news, graphRootOf(opts), isRecent(olds.createdAt));
-            return { outs: compact({ ...news, createdAt: olds.createdAt }) };
+            return { outs: compact({ ...withoutAdopt(news), createdAt: olds.createdAt }) };
         },
         delete: async (id: string, props: UserFlowOutputs) => {
             const ctx = makeContext(tenantIdOf(props), opts);

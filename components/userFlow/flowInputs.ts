@@ -84,6 +84,10 @@ export function checkUserFlow(news: Record<string, unknown>): { inputs: UserFlow
             });
         }
     }
+    const adopt = news.adoptId;
+    if (adopt !== undefined && adopt !== UNKNOWN && (typeof adopt !== "string" || !GUID_RE.test(adopt))) {
+        fail("adoptId", `adoptId must be the id (a GUID) of the existing user flow to take over, got ${brief(adopt)}`);
+    }
     const inputs = {
         ...news,
         signUpAllowed: news.signUpAllowed ?? true,

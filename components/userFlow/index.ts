@@ -13,7 +13,6 @@ export type {
     UserFlowArgs,
     UserFlowAttributeArgs,
     UserFlowAttributeEntry,
-    UserFlowImports,
 } from "./resources";
 export {
     credentialFromEnv,

@@ -34,8 +34,8 @@ export interface UserFlowArgs {
     /** The external tenant's id (a GUID). */
     readonly tenantId: pulumi.Input<string>;
     /**
-     * Display name; unique in the tenant (case-insensitively). A flow this stack did not create is never taken over:
-     * create fails naming its id; bring it under management with the resource option `{ import: id }`.
+     * Display name; unique in the tenant (case-insensitively). A flow this stack did not create is never taken over
+     * silently: create fails naming its id, unless `adoptId` is exactly that id.
      */
     readonly displayName: pulumi.Input<string>;
     /** Whether people can create accounts (false = sign-in only). Default true. */
@@ -44,6 +44,11 @@ export interface UserFlowArgs {
     readonly identityProviders: pulumi.Input<pulumi.Input<string>[]>;
     /** Attributes collected on sign-up, besides email (always collected). Default none. */
     readonly attributes?: pulumi.Input<pulumi.Input<UserFlowAttributeEntry>[]>;
+    /**
+     * The id of an existing same-name flow to take over at create (stack config `userFlow.adopt.flow`): create reads
+     * it by id and converges it to these inputs instead of POSTing. Ignored afterwards. Default none.
+     */
+    readonly adoptId?: pulumi.Input<string>;
 }
 
 /** A sign-up/sign-in user flow (externalUsersSelfServiceSignUpEventsFlow). The resource id is the flow id. */
@@ -53,7 +58,7 @@ export class UserFlow extends pulumi.dynamic.Resource {
     declare readonly signUpAllowed: pulumi.Output<boolean>;
     declare readonly identityProviders: pulumi.Output<string[]>;
     declare readonly attributes: pulumi.Output<{ attribute: string; label: string; required: boolean; inputType: AttributeInputType; options: { label: string; value: string }[] }[]>;
-    /** When this program created the flow (absent for an imported one); bounds the replication-delay window. */
+    /** When this program created the flow (absent for an adopted one); bounds the replication-delay window. */
     declare readonly createdAt: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: UserFlowArgs, opts?: pulumi.CustomResourceOptions) {
@@ -75,7 +80,7 @@ export class UserFlowApplication extends pulumi.dynamic.Resource {
     declare readonly tenantId: pulumi.Output<string>;
     declare readonly userFlowId: pulumi.Output<string>;
     declare readonly appId: pulumi.Output<string>;
-    /** When this program made the link (absent for an imported one). */
+    /** When this program made the link. */
     declare readonly createdAt: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: UserFlowApplicationArgs, opts?: pulumi.CustomResourceOptions) {
@@ -92,6 +97,8 @@ export interface UserFlowAttributeArgs {
     readonly dataType?: pulumi.Input<UserFlowAttributeInputs["dataType"]>;
     /** Description shown at sign-up; updated in place. Default: the name. */
     readonly description?: pulumi.Input<string>;
+    /** The id of an existing same-name attribute to take over at create (`userFlow.adopt.attributes.<name>`). */
+    readonly adoptId?: pulumi.Input<string>;
 }
 
 /** A custom user attribute (/identity/userFlowAttributes). The resource id is the attribute id. */
@@ -102,7 +109,7 @@ export class UserFlowAttribute extends pulumi.dynamic.Resource {
     declare readonly description: pulumi.Output<string>;
     /** Same as `id`: `extension_<hex>_<displayName>`. */
     declare readonly attributeId: pulumi.Output<string>;
-    /** When this program created the attribute (absent for an imported one). */
+    /** When this program created the attribute (absent for an adopted one). */
     declare readonly createdAt: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: UserFlowAttributeArgs, opts?: pulumi.CustomResourceOptions) {
@@ -113,22 +120,22 @@ export class UserFlowAttribute extends pulumi.dynamic.Resource {
 export interface SignUpSignInArgs {
     /** The external tenant's id. */
     readonly tenantId: string;
-    /** `StackConfig.userFlow`. */
+    /** `StackConfig.userFlow`; its `adopt` entry pins existing objects to take over (ids checked by the providers). */
     readonly config: UserFlowConfig;
     /** Client id of the web app to link to the flow. */
     readonly appClientId: pulumi.Input<string>;
     /**
-     * Existing objects to bring under management on the next `up` (the `import` resource option; drop it afterwards):
-     * the flow's id, the link's `<flowId>/<appId>`, custom attribute ids by their config `name`. Default none.
+     * What the link must wait for: the web app's registration, whose service principal Graph needs before the app
+     * can be linked. Passed as the link's own `dependsOn`: the Node SDK does not hand a component's `dependsOn` to
+     * its children (@pulumi/pulumi resource.js: a child inherits only `protect` and providers from its parent), so
+     * the component's option alone would not order the link. Default none.
      */
-    readonly imports?: UserFlowImports;
+    readonly linkDependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
 
-/** Ids of existing objects that `SignUpSignIn` should import rather than create. */
-export interface UserFlowImports {
-    readonly flow?: string;
-    readonly link?: string;
-    readonly attributes?: Readonly<Record<string, string>>;
+/** An own entry of a config table: `"constructor"` or `"toString"` must not read as inherited functions. */
+function own(table: Readonly<Record<string, string>> | undefined, key: string): string | undefined {
+    return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 /** The sign-up/sign-in experience: custom attributes, the user flow, and the web app's link to it. */
@@ -141,14 +148,14 @@ export class SignUpSignIn extends pulumi.ComponentResource {
     constructor(name: string, args: SignUpSignInArgs, opts?: pulumi.ComponentResourceOptions) {
         super("entra-ciam:index:SignUpSignIn", name, {}, opts);
         const { tenantId, config } = args;
-        const imports = args.imports ?? {};
-        const child = (id: string | undefined): pulumi.CustomResourceOptions => (id ? { parent: this, import: id } : { parent: this });
+        const adoptId = (id: string | undefined) => (id === undefined ? {} : { adoptId: id });
         this.attributes = config.customAttributes.map((c) => new UserFlowAttribute(`${name}-attr-${c.name}`, {
             tenantId,
             displayName: c.name,
             dataType: c.dataType,
             description: c.description,
-        }, child(imports.attributes?.[c.name])));
+            ...adoptId(own(config.adopt?.attributes, c.name)),
+        }, { parent: this }));
         const entries: UserFlowAttributeEntry[] = config.attributes.map((a) => {
             const i = config.customAttributes.findIndex((c) => c.name === a.attribute);
             if (a.custom && i < 0) throw new Error(`userFlow.attributes: ${JSON.stringify(a.attribute)} is marked custom but is not in userFlow.customAttributes`);
@@ -167,12 +174,13 @@ export class SignUpSignIn extends pulumi.ComponentResource {
             signUpAllowed: config.signUpAllowed,
             identityProviders: [...config.identityProviders],
             attributes: entries,
-        }, child(imports.flow));
+            ...adoptId(config.adopt?.flow),
+        }, { parent: this });
         this.link = new UserFlowApplication(`${name}-app`, {
             tenantId,
             userFlowId: this.flow.id,
             appId: args.appClientId,
-        }, child(imports.link));
+        }, { parent: this, dependsOn: args.linkDependsOn });
         this.registerOutputs({ flowId: this.flow.id, attributeIds: this.attributes.map((a) => a.id) });
     }
 }

@@ -12,9 +12,8 @@ export function compact<T extends object>(obj: T): T {
 }
 
 /**
- * The tenant of a resource: its recorded `tenantId`, or, when a resource is read with only an id (the `import`
- * resource option passes the program's inputs, which always hold it; other callers may not), ARM_TENANT_ID or
- * AZURE_TENANT_ID.
+ * The tenant of a resource: its recorded `tenantId`, or, when a resource is read with only an id (a caller that has
+ * no state, e.g. a state reduced to `__provider` by an old provider), ARM_TENANT_ID or AZURE_TENANT_ID.
  */
 export function tenantIdOf(props: { tenantId?: unknown } | undefined, env: Record<string, string | undefined> = process.env): string {
     const recorded = props?.tenantId;
@@ -25,16 +24,34 @@ export function tenantIdOf(props: { tenantId?: unknown } | undefined, env: Recor
 }
 
 /**
- * The error for an object that already exists under the name a create wants, when this create did not make it:
- * nothing is changed, and the message says how to bring it under management instead.
+ * The error for an object that already exists under the name a create wants, when this create did not make it and the
+ * stack did not pin it for adoption (`adoptKey`, a stack-config key such as `userFlow.adopt.flow`, absent or naming
+ * another id): nothing is changed, and the message names the object's id and the exact config entry that adopts it.
+ * It does not point to Pulumi's `import` option: the engine's import reads a resource with only its id, and the Node
+ * dynamic-provider host cannot run a provider without the serialized one from inputs or state (pulumi/pulumi#3550,
+ * #16175; pkg/resource/deploy/step.go ImportStep at v3.274.1).
  */
-export function notCreatedHere(kind: string, name: string, id: string, tenantId: string): Error {
+export function notCreatedHere(kind: string, name: string, id: string, tenantId: string, adoptKey: string, adoptId?: string): Error {
+    const why = adoptId === undefined
+        ? "and this stack did not create it, so it was left untouched (names are unique in a tenant, whatever their case)"
+        : `but ${adoptKey} is ${brief(adoptId)}, so it was left untouched (adoption needs exactly the id of the object found)`;
     return new Error(
-        `${kind} ${brief(name)} already exists in tenant ${tenantId} with id ${id}, and this stack did not create it, so it was left untouched ` +
-        "(names are unique in a tenant, whatever their case). " +
-        `To manage it with this stack, declare the resource with the resource option { import: "${id}" } and run pulumi up once ` +
-        "(the `pulumi import` command cannot import dynamic-provider resources, pulumi/pulumi#16175); otherwise choose another name.",
+        `${kind} ${brief(name)} already exists in tenant ${tenantId} with id ${id}, ${why}. ` +
+        `To manage it with this stack, set ${adoptKey}: "${id}" in Pulumi.<stack>.yaml ` +
+        `(\`pulumi config set --path ${adoptKey} ${id}\`) and run pulumi up again: that up takes over exactly this object ` +
+        "and converges it to the config; otherwise choose another name.",
     );
+}
+
+/** Whether a pinned adoption id names this object (GUIDs and attribute ids compare without regard to case). */
+export function adoptsThis(adoptId: string | undefined, id: string): boolean {
+    return typeof adoptId === "string" && adoptId.toLowerCase() === String(id).toLowerCase();
+}
+
+/** Outputs never carry the adoption pin: it is consent for one create, not a property of the object. */
+export function withoutAdopt<T extends { adoptId?: string }>(obj: T): Omit<T, "adoptId"> {
+    const { adoptId: _a, ...rest } = obj;
+    return rest;
 }
 
 /**

@@ -26,6 +26,11 @@ export interface UserFlowInputs {
     readonly identityProviders: readonly string[];
     readonly attributes?: readonly FlowAttributeInputs[];
     readonly version?: string;
+    /**
+     * Consent to take over the existing flow with this id (stack config `userFlow.adopt.flow`): used by create only,
+     * when the same-name flow it finds has exactly this id; ignored by diff and never part of the outputs.
+     */
+    readonly adoptId?: string;
 }
 
 export interface UserFlowOutputs extends UserFlowInputs {
@@ -52,6 +57,8 @@ export interface UserFlowAttributeInputs {
     readonly dataType: "string" | "boolean" | "int64";
     readonly description?: string;
     readonly version?: string;
+    /** Consent to take over the existing attribute with this id (`userFlow.adopt.attributes.<name>`); create only. */
+    readonly adoptId?: string;
 }
 
 export interface UserFlowAttributeOutputs extends UserFlowAttributeInputs {

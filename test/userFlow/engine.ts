@@ -1,5 +1,5 @@
 /**
- * Drives the user-flow providers the way a real `pulumi up` / `refresh` / `destroy` / `import` does, without the CLI:
+ * Drives the user-flow providers the way a real `pulumi up` / `refresh` / `destroy` does, without the CLI:
  *
  * - the provider object is serialized exactly as `pulumi.dynamic.Resource` does it (`serializeFunction`), and the
  *   text is loaded in a fresh module outside jest's sandbox, as the Node dynamic-provider host does;
@@ -9,7 +9,7 @@
  *   does not implement leaves only `{__provider}` as state;
  * - the engine's order: check(prior inputs, news) → diff(prior outputs, checked inputs) → create, update, or (with
  *   deleteBeforeReplace) delete with the old provider then create; refresh = read(id, prior outputs), an empty id
- *   drops the resource; import = check, read(id, inputs) (no prior outputs), then a diff that must report nothing.
+ *   drops the resource. `import` below is NOT the engine's import (see its comment).
  *
  * Test hooks (virtual sleep, a token credential) reach the deserialized code through the real global object, the
  * only thing a serialized closure can share with the test: `hooks()`.
@@ -162,8 +162,11 @@ export class Engine {
     }
 
     /**
-     * `pulumi up` of a resource declared with the `import: id` resource option: the host gets no prior outputs, so
-     * read falls back to the program's inputs; then the program's inputs must match what was read.
+     * A read by id WITH the program's inputs, then a diff that must report nothing. NOT what the real engine does for
+     * the `import` resource option: ImportStep (pkg/resource/deploy/step.go, v3.274.1) calls Read with the id alone,
+     * and the Node dynamic-provider host fails before any provider code runs (pulumi/pulumi#3550, #16175). Kept only
+     * for the sign-in experience tests' read-from-inputs paths; the user-flow resources are adopted through stack
+     * config instead (`userFlow.adopt`).
      */
     async import(name: string, text: string, inputs: Props, id: string): Promise<void> {
         const checked = await this.check(text, {}, inputs);

@@ -25,11 +25,12 @@ afterEach(async () => {
 afterAll(() => untrustTestCertificate());
 
 /** The exact ownership error (components/userFlow/state.ts), spelled out here so a change of wording is noticed. */
-function notCreatedHere(kind: string, name: string, id: string): string {
+/** The ownership error, word for word: it names the object's id and the stack-config entry that adopts it. */
+function notCreatedHere(kind: string, name: string, id: string, key: string): string {
     return `${kind} "${name}" already exists in tenant ${TENANT} with id ${id}, and this stack did not create it, so it was left untouched ` +
         "(names are unique in a tenant, whatever their case). " +
-        `To manage it with this stack, declare the resource with the resource option { import: "${id}" } and run pulumi up once ` +
-        "(the `pulumi import` command cannot import dynamic-provider resources, pulumi/pulumi#16175); otherwise choose another name.";
+        `To manage it with this stack, set ${key}: "${id}" in Pulumi.<stack>.yaml (\`pulumi config set --path ${key} ${id}\`) ` +
+        "and run pulumi up again: that up takes over exactly this object and converges it to the config; otherwise choose another name.";
 }
 
 async function errorOf(p: Promise<unknown>): Promise<string> {
@@ -244,7 +245,7 @@ describe("conflicts and drift", () => {
     test("21. a flow with the same display name already exists: the create fails naming it, nothing is written", async () => {
         const theirs = await h.flow.create({ ...base, identityProviders: ["EmailOtpSignup-OAUTH"], signUpAllowed: false });
         h.server.requests.length = 0;
-        expect(await errorOf(h.flow.create(base))).toBe(notCreatedHere("user flow", base.displayName, theirs.id));
+        expect(await errorOf(h.flow.create(base))).toBe(notCreatedHere("user flow", base.displayName, theirs.id, "userFlow.adopt.flow"));
         expect(onlyFlow()).toMatchObject({ id: theirs.id, idps: ["EmailOtpSignup-OAUTH"], signUpAllowed: false });
         expect(h.server.calls()).toEqual(["GET /identity/authenticationEventsFlows", "GET /identity/authenticationEventsFlows/{id}"]);
     });
@@ -255,7 +256,7 @@ describe("conflicts and drift", () => {
         for (const n of ["A", "B", "C", "D"]) await h.flow.create({ ...base, displayName: n });
         const existing = await h.flow.create(base);
         h.server.requests.length = 0;
-        expect(await errorOf(h.flow.create(base))).toBe(notCreatedHere("user flow", base.displayName, existing.id));
+        expect(await errorOf(h.flow.create(base))).toBe(notCreatedHere("user flow", base.displayName, existing.id, "userFlow.adopt.flow"));
         expect(h.server.flows.size).toBe(5);
         expect(h.server.flowByName(base.displayName)).toHaveLength(1);
         expect(h.server.calls()).toEqual(["GET /identity/authenticationEventsFlows", "GET /identity/authenticationEventsFlows?$skip=2", "GET /identity/authenticationEventsFlows?$skip=4", "GET /identity/authenticationEventsFlows/{id}"]);
@@ -263,7 +264,7 @@ describe("conflicts and drift", () => {
 
     test("23. a custom attribute that exists (with another data type): the create fails naming it", async () => {
         const theirs = await h.attribute.create({ tenantId: TENANT, displayName: "Age", dataType: "string", description: "Age" });
-        expect(await errorOf(h.attribute.create({ tenantId: TENANT, displayName: "Age", dataType: "int64", description: "Age" }))).toBe(notCreatedHere("custom attribute", "Age", theirs.id));
+        expect(await errorOf(h.attribute.create({ tenantId: TENANT, displayName: "Age", dataType: "int64", description: "Age" }))).toBe(notCreatedHere("custom attribute", "Age", theirs.id, "userFlow.adopt.attributes.Age"));
         expect(h.server.attributes.get(theirs.id)).toMatchObject({ dataType: "string", description: "Age" });
     });
 

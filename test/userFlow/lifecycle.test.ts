@@ -97,11 +97,14 @@ async function errorOf(p: Promise<unknown>): Promise<string> {
     throw new Error("expected a failure");
 }
 
-function notCreatedHere(kind: string, name: string, id: string): string {
-    return `${kind} "${name}" already exists in tenant ${TENANT} with id ${id}, and this stack did not create it, so it was left untouched ` +
-        "(names are unique in a tenant, whatever their case). " +
-        `To manage it with this stack, declare the resource with the resource option { import: "${id}" } and run pulumi up once ` +
-        "(the `pulumi import` command cannot import dynamic-provider resources, pulumi/pulumi#16175); otherwise choose another name.";
+/** The ownership error, word for word: it names the object's id and the stack-config entry that adopts it. */
+function notCreatedHere(kind: string, name: string, id: string, key: string, pinned?: string): string {
+    const why = pinned === undefined
+        ? "and this stack did not create it, so it was left untouched (names are unique in a tenant, whatever their case)"
+        : `but ${key} is "${pinned}", so it was left untouched (adoption needs exactly the id of the object found)`;
+    return `${kind} "${name}" already exists in tenant ${TENANT} with id ${id}, ${why}. ` +
+        `To manage it with this stack, set ${key}: "${id}" in Pulumi.<stack>.yaml (\`pulumi config set --path ${key} ${id}\`) ` +
+        "and run pulumi up again: that up takes over exactly this object and converges it to the config; otherwise choose another name.";
 }
 
 /** Attribute, flow using it, and the link: what `declareUserFlow` declares. */
@@ -167,7 +170,7 @@ describe("objects this stack did not create", () => {
         await other.up("flow", texts.flow, { ...flowInputs(), displayName: "contoso SIGN-UP", signUpAllowed: false });
         const theirs = other.state.get("flow")!.id;
         server.requests.length = 0;
-        expect(await errorOf(engine.up("flow", texts.flow, flowInputs()))).toBe(notCreatedHere("user flow", "contoso SIGN-UP", theirs));
+        expect(await errorOf(engine.up("flow", texts.flow, flowInputs()))).toBe(notCreatedHere("user flow", "contoso SIGN-UP", theirs, "userFlow.adopt.flow"));
         expect(server.calls()).toEqual([`GET ${FLOWS}`, `GET ${FLOWS}/{id}`]);
         expect(engine.state.has("flow")).toBe(false);
         expect([...server.flows.values()].map((f) => [f.id, f.displayName, f.signUpAllowed])).toEqual([[theirs, "contoso SIGN-UP", false]]);
@@ -178,33 +181,65 @@ describe("objects this stack did not create", () => {
         await other.up("attr", texts.attr, { ...attrInputs(), displayName: "hobby", description: "theirs" });
         const theirs = other.state.get("attr")!.id;
         server.requests.length = 0;
-        expect(await errorOf(engine.up("attr", texts.attr, attrInputs()))).toBe(notCreatedHere("custom attribute", "hobby", theirs));
+        expect(await errorOf(engine.up("attr", texts.attr, attrInputs()))).toBe(notCreatedHere("custom attribute", "hobby", theirs, "userFlow.adopt.attributes.Hobby"));
         expect(server.calls()).toEqual(["GET /identity/userFlowAttributes?$filter=displayName eq '…'", `GET /identity/userFlowAttributes/${theirs}`]);
         expect(customAttributes().map((a) => [a.id, a.description])).toEqual([[theirs, "theirs"]]);
     });
 
-    test("the import resource option brings each kind under management; the next up is a no-op; destroy removes exactly it", async () => {
+    test("adoption pinned by id: no POST, exactly the differing parts PATCHed, complete state; later ups write nothing; destroy deletes it", async () => {
         server.addApp(APP);
+        // Another stack's (or the portal's) attribute and flow, drifted from what this stack declares.
         const other = new Engine();
-        const { attrId, flowId } = await upAll(other);
+        await other.up("attr", texts.attr, { ...attrInputs(), description: "Theirs" });
+        const attrId = other.state.get("attr")!.id;
+        await other.up("flow", texts.flow, { ...flowInputs(attrId), signUpAllowed: false });
+        const flowId = other.state.get("flow")!.id;
         server.requests.length = 0;
 
-        await engine.import("attr", texts.attr, attrInputs(), attrId);
-        await engine.import("flow", texts.flow, flowInputs(attrId), flowId);
-        await engine.import("link", texts.link, linkInputs(flowId), `${flowId}/${APP}`);
-        expect(server.calls()).toEqual([`GET /identity/userFlowAttributes/${attrId}`, `GET ${FLOWS}/{id}`, `GET ${LINKS}`]);
+        // Pinned ids compare without regard to case.
+        expect(await engine.up("attr", texts.attr, { ...attrInputs(), adoptId: attrId.toUpperCase() })).toBe("create");
+        expect(await engine.up("flow", texts.flow, { ...flowInputs(attrId), adoptId: flowId.toUpperCase() })).toBe("create");
+        expect(server.calls()).toEqual([
+            "GET /identity/userFlowAttributes?$filter=displayName eq '…'",
+            `GET /identity/userFlowAttributes/${attrId}`,
+            `GET /identity/userFlowAttributes/${attrId}`,
+            `PATCH /identity/userFlowAttributes/${attrId}`,
+            `GET ${FLOWS}`,
+            `GET ${FLOWS}/{id}`,
+            `GET ${FLOWS}/{id}`,
+            `PATCH ${FLOWS}/{id}`,
+        ]);
+        const [attrPatch, flowPatch] = server.writes().map((w) => w.body);
+        expect(attrPatch).toEqual({ description: "Your hobby" });
+        expect(flowPatch).toEqual({
+            "@odata.type": "#microsoft.graph.externalUsersSelfServiceSignUpEventsFlow",
+            onInteractiveAuthFlowStart: { "@odata.type": "#microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp", isSignUpAllowed: true },
+        });
+        // Complete state with the adopted ids; no createdAt (not made here) and no adoptId (consent, not a property).
+        expect(engine.state.get("attr")).toMatchObject({ id: attrId, outputs: { ...attrInputs(), attributeId: attrId, __provider: texts.attr } });
         expect(engine.state.get("attr")!.outputs).toEqual({ ...attrInputs(), attributeId: attrId, __provider: texts.attr });
+        expect(engine.state.get("flow")).toMatchObject({ id: flowId });
         expect(engine.state.get("flow")!.outputs).toEqual({ ...flowInputs(attrId), __provider: texts.flow });
-        expect(engine.state.get("link")!.outputs).toEqual({ ...linkInputs(flowId), __provider: texts.link });
+        expect(server.flows.get(flowId)!.signUpAllowed).toBe(true);
+        expect(server.attributes.get(attrId)!.description).toBe("Your hobby");
+        expect(server.flows.size).toBe(1);
+        expect(customAttributes()).toHaveLength(1);
 
+        // The link is the pair of this stack's flow and app: a plain create.
+        await engine.up("link", texts.link, linkInputs(flowId));
         server.requests.length = 0;
-        expect([
-            await engine.up("attr", texts.attr, attrInputs()),
-            await engine.up("flow", texts.flow, flowInputs(attrId)),
-            await engine.up("link", texts.link, linkInputs(flowId)),
-        ]).toEqual(["same", "same", "same"]);
-        expect(await engine.up("flow", texts.flow, { ...flowInputs(attrId), signUpAllowed: false })).toBe("update");
-        expect(server.calls()).toEqual([`PATCH ${FLOWS}/{id}`]);
+        // With the pin still in config, and after it is removed: nothing to do, nothing read or written.
+        for (const pinned of [true, false]) {
+            expect([
+                await engine.up("attr", texts.attr, pinned ? { ...attrInputs(), adoptId: attrId } : attrInputs()),
+                await engine.up("flow", texts.flow, pinned ? { ...flowInputs(attrId), adoptId: flowId } : flowInputs(attrId)),
+                await engine.up("link", texts.link, linkInputs(flowId)),
+            ]).toEqual(["same", "same", "same"]);
+        }
+        expect(server.calls()).toEqual([]);
+        expect([await engine.refresh("attr"), await engine.refresh("flow")]).toEqual([true, true]);
+        expect(engine.state.get("flow")!.outputs).toEqual({ ...flowInputs(attrId), __provider: texts.flow });
+        expect(server.writes()).toEqual([]);
 
         await engine.destroy("link");
         await engine.destroy("flow");
@@ -213,13 +248,51 @@ describe("objects this stack did not create", () => {
         expect(customAttributes()).toEqual([]);
     });
 
-    test("import with inputs that do not match what exists is refused by the diff", async () => {
+    test("a pin naming another id adopts nothing: the error names the id found, the key and the pin; nothing is written", async () => {
         const other = new Engine();
+        await other.up("attr", texts.attr, attrInputs());
+        const attrId = other.state.get("attr")!.id;
         await other.up("flow", texts.flow, flowInputs());
-        const id = other.state.get("flow")!.id;
-        expect(await errorOf(engine.import("flow", texts.flow, { ...flowInputs(), signUpAllowed: false }, id))).toBe(
-            'inputs to import do not match the existing resource ({"changes":true,"replaces":[],"deleteBeforeReplace":true})');
-        expect(engine.state.has("flow")).toBe(false);
+        const flowId = other.state.get("flow")!.id;
+        server.requests.length = 0;
+        const wrongFlow = "0f0e0d0c-0b0a-4909-8807-060504030201";
+        const wrongAttr = "extension_ffffffffffffffffffffffffffffffff_Hobby";
+        expect(await errorOf(engine.up("flow", texts.flow, { ...flowInputs(), adoptId: wrongFlow })))
+            .toBe(notCreatedHere("user flow", NAME, flowId, "userFlow.adopt.flow", wrongFlow));
+        expect(await errorOf(engine.up("attr", texts.attr, { ...attrInputs(), adoptId: wrongAttr })))
+            .toBe(notCreatedHere("custom attribute", "Hobby", attrId, "userFlow.adopt.attributes.Hobby", wrongAttr));
+        expect(server.writes()).toEqual([]);
+        expect([engine.state.has("flow"), engine.state.has("attr")]).toEqual([false, false]);
+    });
+
+    test("a pinned attribute whose data type or name case differs from the config is not taken over", async () => {
+        const other = new Engine();
+        await other.up("attr", texts.attr, { ...attrInputs(), dataType: "int64" });
+        const attrId = other.state.get("attr")!.id;
+        server.requests.length = 0;
+        expect(await errorOf(engine.up("attr", texts.attr, { ...attrInputs(), adoptId: attrId }))).toBe(
+            `custom attribute "Hobby" (${attrId}) has data type "int64", but the config declares "string": a data type cannot change, so it was not taken over; declare its data type or choose another name`);
+        await other.destroy("attr");
+        await other.up("attr", texts.attr, { ...attrInputs(), displayName: "hobby" });
+        const lower = other.state.get("attr")!.id;
+        expect(await errorOf(engine.up("attr", texts.attr, { ...attrInputs(), adoptId: lower }))).toBe(
+            `custom attribute "Hobby" (${lower}) is named "hobby" in the tenant: a custom attribute cannot be renamed, so it was not taken over; declare it as "hobby" in userFlow.customAttributes (and userFlow.attributes)`);
+        expect(server.writes().filter((w) => w.method === "PATCH")).toEqual([]);
+        expect(engine.state.has("attr")).toBe(false);
+    });
+
+    test("a pin on a name that nothing uses yet: a plain create", async () => {
+        expect(await engine.up("flow", texts.flow, { ...flowInputs(), adoptId: "0f0e0d0c-0b0a-4909-8807-060504030201" })).toBe("create");
+        expect(server.calls()).toEqual([`GET ${FLOWS}`, `POST ${FLOWS}`]);
+        expect(engine.state.get("flow")!.outputs).toEqual({ ...flowInputs(), createdAt: ISO, __provider: texts.flow });
+    });
+
+    test("check refuses a pin that is not an id of the kind", async () => {
+        await expect(engine.up("flow", texts.flow, { ...flowInputs(), adoptId: "Contoso sign-up" }))
+            .rejects.toThrow('adoptId: adoptId must be the id (a GUID) of the existing user flow to take over, got "Contoso sign-up"');
+        await expect(engine.up("attr", texts.attr, { ...attrInputs(), adoptId: "Hobby" }))
+            .rejects.toThrow('adoptId: adoptId must be the id (extension_<32 hex digits>_<name>) of the existing custom attribute to take over, got "Hobby"');
+        expect(server.calls()).toEqual([]);
     });
 
     test("read with nothing but an id (tenant from ARM_TENANT_ID) returns complete state", async () => {

@@ -99,22 +99,64 @@ describe("declareUserFlow under mocks", () => {
     });
 });
 
-describe("declareUserFlow with imports", () => {
-    test("each listed object is declared with the import option (its id); the others are created", async () => {
+describe("declareUserFlow with userFlow.adopt", () => {
+    test("the pinned ids become the adoptId inputs of the flow and of the named attribute; nothing is imported", async () => {
         const before = recorded.length;
+        const attrId = "extension_0123456789abcdef0123456789abcdef_FavoriteColor";
         const r = mod.declareUserFlow("adopted", {
             tenantId: TENANT,
-            config,
+            config: { ...config, adopt: { flow: "0f0e0d0c-0b0a-4909-8807-060504030201", attributes: { FavoriteColor: attrId } } },
             appClientId: APP,
-            imports: { flow: "flow-1", attributes: { FavoriteColor: "extension_0123456789abcdef0123456789abcdef_FavoriteColor" } },
         });
         await output(r.link.id);
-        expect(recorded.slice(before).map((x) => [x.name, x.id])).toEqual([
-            ["adopted", undefined],
-            ["adopted-attr-FavoriteColor", "extension_0123456789abcdef0123456789abcdef_FavoriteColor"],
-            ["adopted-flow", "flow-1"],
-            ["adopted-app", undefined],
+        const mine = recorded.slice(before);
+        expect(mine.map((x) => [x.name, x.id, x.inputs.adoptId])).toEqual([
+            ["adopted", undefined, undefined],
+            ["adopted-attr-FavoriteColor", undefined, attrId],
+            ["adopted-flow", undefined, "0f0e0d0c-0b0a-4909-8807-060504030201"],
+            ["adopted-app", undefined, undefined],
         ]);
+    });
+
+    test("an attribute called like an inherited name gets no adoptId from Object.prototype", async () => {
+        const before = recorded.length;
+        const r = mod.declareUserFlow("inherited", {
+            tenantId: TENANT,
+            config: { ...config, customAttributes: [{ name: "toString", dataType: "string", description: "t" }], attributes: [], adopt: { attributes: {} } },
+            appClientId: APP,
+        });
+        await output(r.link.id);
+        const attr = recorded.slice(before).find((x) => x.name === "inherited-attr-toString")!;
+        expect(Object.keys(attr.inputs)).not.toContain("adoptId");
+    });
+});
+
+describe("the app's link waits for what linkDependsOn names", () => {
+    test("the link's registration lists the given resource among its dependencies; flow and attributes do not", async () => {
+        // The mocks drop dependencies; the monitor's registration requests carry them (as the engine receives them).
+        const monitor = pulumi.runtime.getMonitor() as any;
+        const deps = new Map<string, string[]>();
+        const original = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req: any, cb: any) => {
+            deps.set(req.getName(), req.getDependenciesList());
+            return original(req, cb);
+        };
+        try {
+            class ServicePrincipal extends pulumi.CustomResource {
+                constructor(name: string) {
+                    super("test:index:ServicePrincipal", name, {});
+                }
+            }
+            const sp = new ServicePrincipal("web-sp");
+            const r = mod.declareUserFlow("ordered", { tenantId: TENANT, config, appClientId: APP, linkDependsOn: [sp] });
+            await output(r.link.id);
+            const spUrn = await output(sp.urn);
+            expect(deps.get("ordered-app")).toContain(spUrn);
+            expect(deps.get("ordered-flow")).not.toContain(spUrn);
+            expect(deps.get("ordered-attr-FavoriteColor")).not.toContain(spUrn);
+        } finally {
+            monitor.registerResource = original;
+        }
     });
 });
 
