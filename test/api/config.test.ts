@@ -1,3 +1,4 @@
+import { createStore } from "../../webapp/src/api/stores";
 import { metadataUrlFor, parseApiEnv } from "../../webapp/src/api/config";
 import { EnvError } from "../../webapp/src/shared/env";
 
@@ -73,6 +74,13 @@ describe("parseApiEnv", () => {
 
     test("blank values count as missing", () => {
         expect(problems({ ...good, TENANT_ID: "   " })).toBe("Invalid configuration (1 problem):\n  - TENANT_ID is required but not set");
+    });
+});
+
+describe("unresolved Key Vault references", () => {
+    test("the API's table connection string that still reads @Microsoft.KeyVault( stops the process, naming it", () => {
+        expect(() => createStore({ TODO_TABLE_CONNECTION_STRING: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/todo-conn/)" }))
+            .toThrow(new EnvError(["TODO_TABLE_CONNECTION_STRING is an unresolved Key Vault reference (App Service could not read the secret: check that the site's managed identity may read it and that the secret exists; the site reads it again when it restarts)"]));
     });
 });
 

@@ -177,7 +177,7 @@ export function tableStoreFromEnv(env: Env, credential?: TokenCredential | Named
     if (connectionString !== undefined && (env.TODO_TABLE_ENDPOINT ?? "").trim() !== "") {
         reader.problem("set either TODO_TABLE_ENDPOINT (managed identity) or TODO_TABLE_CONNECTION_STRING (development), not both");
     }
-    if (connectionString === undefined && endpoint === undefined && (env.TODO_TABLE_ENDPOINT ?? "").trim() === "") {
+    if (connectionString === undefined && endpoint === undefined && (env.TODO_TABLE_ENDPOINT ?? "").trim() === "" && (env.TODO_TABLE_CONNECTION_STRING ?? "").trim() === "") {
         reader.problem("TODO_TABLE_ENDPOINT (or, for development, TODO_TABLE_CONNECTION_STRING) is required for the table store");
     }
     if (connectionString !== undefined && connectionStringEndpoint(connectionString) === undefined && !/AccountName=/i.test(connectionString)) {
