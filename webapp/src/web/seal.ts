@@ -22,7 +22,8 @@ export function deriveKey(secret: string, label: string): Uint8Array {
 /**
  * How many opened values are remembered. Opening (jose's JWE decryption through WebCrypto) measured ≈ 140 µs, most of
  * a signed-in page's cost (scripts/bench-web.mjs); a session's sealed record does not change while it lives, so an
- * instance remembers what it opened, keyed by the exact sealed text, purpose and binding (≈ 2.5 KB each).
+ * instance remembers the session records it opened, keyed by the exact sealed text and binding (≈ 2.5 KB each). Only
+ * sessions (which need a real sign-in): sign-in cookies come from anonymous visitors and are not remembered.
  */
 const OPENED_CACHE_SIZE = 20_000;
 
@@ -48,8 +49,8 @@ export class Sealer {
     /** The value sealed for `purpose` and `binding`; undefined when `jwe` is malformed, altered, or sealed for another. */
     async open<T>(purpose: SealPurpose, binding: string, jwe: string): Promise<T | undefined> {
         if (jwe.length > 64 * 1024 || jwe.split(".").length !== 5) return undefined;
-        const cacheKey = `${purpose}\n${binding}\n${jwe}`;
-        if (this.opened.has(cacheKey)) return this.opened.get(cacheKey) as T;
+        const cacheKey = purpose === "session" ? `${binding}\n${jwe}` : undefined;
+        if (cacheKey !== undefined && this.opened.has(cacheKey)) return this.opened.get(cacheKey) as T;
         let value: T | undefined;
         try {
             const { plaintext } = await compactDecrypt(jwe, this.keys[purpose], { keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256GCM"] });
@@ -59,8 +60,10 @@ export class Sealer {
         } catch {
             return undefined;
         }
-        this.opened.set(cacheKey, value);
-        if (this.opened.size > OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
+        if (cacheKey !== undefined) {
+            this.opened.set(cacheKey, value);
+            if (this.opened.size > OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
+        }
         return value;
     }
 
