@@ -1,9 +1,8 @@
 /**
- * A real browser (Debian's chromium via playwright-core) against the BUNDLES started as child processes with the
+ * A real browser (Debian's chromium via playwright-core) against the BUNDLES (`npm run build`) started as child processes with the
  * local stand-in tenant: sign up with the user flow's attributes, see them on /profile, add/list/delete to-dos
  * through the API, sign out (the tenant's session ends too), sign in again.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,8 +25,8 @@ describe("the web app in a real browser, against the bundles and the stand-in te
     };
 
     beforeAll(async () => {
-        const build = spawnSync(process.execPath, [join(ROOT, "webapp/build.mjs")], { encoding: "utf8" });
-        if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+        // Built by `npm test` before jest runs (building here could rewrite a bundle another test is starting).
+        if (!existsSync(join(ROOT, "webapp/dist/web/server.js"))) throw new Error("run `npm run build` first");
         devDir = mkdtempSync(join(tmpdir(), "e2e-dev-"));
         stack = await startLocalStack({ webPort: await freePort(), apiPort: await freePort(), devDir });
         browser = await chromium.launch({
