@@ -116,8 +116,10 @@ async function throughput() {
     console.log(`bench-web: /profile for ${users} distinct signed-in users; warming up (each user once), then ${rounds} round(s) of ${duration} s, ${connections} connections`);
     for (const t of Object.values(targets)) await cannon(t.port, t.cookies, 0, users);
     const rps = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+    const order = Object.entries(targets);
     for (let i = 0; i < rounds; i++) {
-        for (const [name, t] of Object.entries(targets)) {
+        // Each round starts with another target, so no target always runs first.
+        for (const [name, t] of [...order.slice(i % order.length), ...order.slice(0, i % order.length)]) {
             const r = await cannon(t.port, t.cookies, duration);
             if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors, ${r.timeouts} timeouts`);
             rps[name].push(r.requests.average);
