@@ -8,13 +8,15 @@
  *   (credentials come from the environment, never from inputs), so this is the secret whose encryption in the state
  *   the tests check;
  * - `engine-test:providerVersion`: when set, a transform on the component replaces the `version` input of every
- *   user-flow resource, as a release that bumps PROVIDER_VERSION does;
- * - `engine-test:importFlowId` / `engine-test:importFlowName`: when set, declares a second `UserFlow` with the `import`
- *   resource option, to bring a flow created outside Pulumi under management.
+ *   user-flow resource, as a release that bumps PROVIDER_VERSION does.
+ *
+ * Objects created outside Pulumi are taken over through the project's own stack config (`userFlow.adopt`), as an
+ * operator does it; nothing here uses the `import` resource option, which the engine cannot apply to dynamic-provider
+ * resources (see the README, "User flows").
  */
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, rawFromPulumiConfig } from "../../components/config";
-import { declareUserFlow, UserFlow } from "../../components/userFlow";
+import { declareUserFlow } from "../../components/userFlow";
 
 export const PROJECT = "entra-ciam";
 const TEST_NS = "engine-test";
@@ -32,20 +34,10 @@ export async function userFlowProgram(): Promise<Record<string, unknown>> {
         appClientId: test.require("appClientId"),
     }, providerVersion ? { transforms: [bumpVersion] } : undefined);
 
-    const importId = test.get("importFlowId");
-    const imported = importId ? new UserFlow("imported-flow", {
-        tenantId: cfg.tenantId,
-        displayName: test.require("importFlowName"),
-        signUpAllowed: true,
-        identityProviders: ["EmailPassword-OAUTH"],
-        attributes: [],
-    }, { import: importId }) : undefined;
-
     return {
         flowId: flow.id,
         linkId: link.id,
         attributeIds: attributes.map((a) => a.id),
-        ...(imported ? { importedFlowId: imported.id } : {}),
         marker: test.requireSecret("marker"),
     };
 }

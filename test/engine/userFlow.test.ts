@@ -3,7 +3,9 @@
  * test/userFlow. One stack lives through the whole sequence, one step per test, in order:
  *
  *   preview → up → no-op up → config change (preview, up) → provider `version` bump (+ refresh) →
- *   out-of-band edit, refresh, up → import of a flow made outside Pulumi → a custom attribute renamed → destroy
+ *   out-of-band edit, refresh, up → a custom attribute renamed → destroy →
+ *   a flow and an attribute made outside Pulumi: up refuses each, naming its id and the `userFlow.adopt` entry →
+ *   up with the entries: taken over (no POST, drift converged) → refresh → up without the entries → destroy
  *
  * Each step asserts the engine's own report (its JSON event stream: which step it took for each resource, which
  * properties it saw change, the summary) and what the stand-in saw (its objects and the Graph calls, writes above all).
@@ -314,50 +316,6 @@ describeEngine("user flows under the real Pulumi engine", () => {
         expect(stepWrites()).toEqual([]);
     });
 
-    /** A flow someone made in the portal, never seen by this stack. */
-    const outside = {
-        id: "0f0e0d0c-0b0a-4909-8807-060504030201",
-        displayName: "Made in the portal",
-        signUpAllowed: true,
-        idps: ["EmailPassword-OAUTH"],
-        attrs: ["email"],
-        inputs: [],
-        apps: [],
-        visibleAt: 0,
-    };
-
-    // The `import` resource option on a dynamic resource does not reach the provider: the engine's import step
-    // (pkg/resource/deploy/step.go, ImportStep.Apply at v3.274.1) calls the plugin's Read with only the id — no
-    // state, no inputs — and the Node dynamic-provider host (@pulumi/pulumi cmd/dynamic-provider, `read`) needs the
-    // serialized provider from one of them, so it fails with "code must be a string, not undefined" before any
-    // provider code runs (open upstream: pulumi/pulumi#3550, #16175). This test pins that behaviour and what matters
-    // while it lasts: the failed import writes nothing, leaves the flow as it was and adds nothing to the state.
-    // When an import route works (upstream, or in the resource classes), replace it with the import sequence.
-    test("the import resource option fails in the dynamic-provider host before any Graph call, leaving the flow and the state untouched", async () => {
-        standIn.flows.set(outside.id, structuredClone(outside));
-        const before = await state();
-        await setConfig({
-            "engine-test:importFlowId": { value: outside.id },
-            "engine-test:importFlowName": { value: outside.displayName },
-        });
-        mark = standIn.requests.length;
-        const rec = recorder();
-        await expect(ws.stack.up({ onEvent: rec.onEvent })).rejects.toThrow(/update failed/);
-        expect(errors(rec.events)).toContain("code must be a string, not undefined");
-        expect(stepCalls()).toEqual([]);
-        expect(standIn.flows.get(outside.id)).toEqual(outside);
-        // The user-flow resources' state is as it was, and no "imported-flow" entered it.
-        const userFlowState = (rs: StateResource[]) => rs.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
-            .map((r) => ({ name: urnName(r.urn), id: r.id, inputs: r.inputs, outputs: r.outputs }));
-        expect(userFlowState(await state())).toEqual(userFlowState(before));
-        expect(userFlowState(before).map((r) => r.name).sort()).toEqual(["signup-app", "signup-attr-FavoriteColor", "signup-flow"]);
-
-        await ws.stack.removeAllConfig(["engine-test:importFlowId", "engine-test:importFlowName"]);
-        const events = await run("up");
-        expect(summary(events)).toEqual({ same: 5 });
-        expect(stepWrites()).toEqual([]);
-    });
-
     test("renaming a custom attribute: the new one is created, the flow moves to it, then the old one is deleted", async () => {
         const [flow] = [...standIn.flows.values()];
         const oldId = [...standIn.attributes.values()].find((a) => a.displayName === "FavoriteColor")!.id;
@@ -402,9 +360,124 @@ describeEngine("user flows under the real Pulumi engine", () => {
         const events = await run("destroy");
         expect(stepOps(events)).toEqual({ "signup-attr-FavouriteColour": "delete", "signup-flow": "delete", "signup-app": "delete" });
         expect(summary(events)).toEqual({ delete: 5 });
-        expect([...standIn.flows.keys()]).toEqual([outside.id]);
-        expect(standIn.flows.get(outside.id)).toEqual(outside);
+        expect(standIn.flows.size).toBe(0);
         expect([...standIn.attributes.values()].filter((a) => a.userFlowAttributeType === "custom")).toEqual([]);
+        expect(await state()).toEqual([]);
+    });
+
+    // Taking over objects made outside Pulumi. The `import` resource option cannot do it for dynamic-provider
+    // resources: the engine's import step (pkg/resource/deploy/step.go, ImportStep.Apply at v3.274.1) calls Read with
+    // the id alone, and the Node dynamic-provider host needs the serialized provider from inputs or state, so it fails
+    // with "code must be a string, not undefined" before any provider code runs (pulumi/pulumi#3550, #16175). The
+    // project's route is a stack-config pin of each object's id (`userFlow.adopt`).
+
+    /** A custom attribute and a flow made in the portal under the names the config declares, drifted from it. */
+    const portalAttribute = {
+        id: "extension_0123456789abcdef0123456789abcdef_FavoriteColor",
+        displayName: "FavoriteColor",
+        description: "Made in the portal",
+        userFlowAttributeType: "custom" as const,
+        dataType: "string",
+        visibleAt: 0,
+    };
+    const pageInput = (attribute: string, label: string, required: boolean) =>
+        ({ attribute, label, inputType: "text", hidden: false, editable: true, writeToDirectory: true, required, options: [] });
+    const portalFlow = {
+        id: "0f0e0d0c-0b0a-4909-8807-060504030201",
+        displayName: "engine TEST sign-up",
+        signUpAllowed: false,
+        idps: ["EmailPassword-OAUTH"],
+        attrs: ["email", "displayName", portalAttribute.id],
+        inputs: [
+            { attribute: "email", label: "Email Address", inputType: "text", hidden: true, editable: false, writeToDirectory: true, required: true },
+            pageInput("displayName", "Display name", true),
+            pageInput(portalAttribute.id, "Colour (portal)", false),
+        ],
+        apps: [] as string[],
+        visibleAt: 0,
+    };
+    const adoptConfig = (adopt?: Record<string, unknown>) => ({
+        [`${PROJECT}:userFlow`]: { value: JSON.stringify(adopt ? { ...userFlowConfig, adopt } : userFlowConfig) },
+    });
+
+    /** An up that must fail: the engine's error diagnostics. */
+    async function failingUp(): Promise<string> {
+        mark = standIn.requests.length;
+        const rec = recorder();
+        await expect(ws.stack.up({ onEvent: rec.onEvent })).rejects.toThrow(/update failed/);
+        return errors(rec.events).join("\n");
+    }
+
+    test("a same-name attribute and flow made outside Pulumi: each up refuses one, naming its id and the exact config entry, and writes nothing", async () => {
+        standIn.attributes.set(portalAttribute.id, structuredClone(portalAttribute));
+        standIn.flows.set(portalFlow.id, structuredClone(portalFlow));
+        await setConfig(adoptConfig());
+
+        let error = await failingUp();
+        expect(error).toContain(`custom attribute "FavoriteColor" already exists in tenant ${TENANT} with id ${portalAttribute.id}, and this stack did not create it`);
+        expect(error).toContain(`set userFlow.adopt.attributes.FavoriteColor: "${portalAttribute.id}" in Pulumi.<stack>.yaml`);
+        expect(error).not.toMatch(/import/);
+        expect(stepWrites()).toEqual([]);
+
+        await setConfig(adoptConfig({ attributes: { FavoriteColor: portalAttribute.id } }));
+        error = await failingUp();
+        expect(error).toContain(`user flow "engine TEST sign-up" already exists in tenant ${TENANT} with id ${portalFlow.id}, and this stack did not create it`);
+        expect(error).toContain(`set userFlow.adopt.flow: "${portalFlow.id}" in Pulumi.<stack>.yaml (\`pulumi config set --path userFlow.adopt.flow ${portalFlow.id}\`)`);
+        // The attribute was taken over (its description converged); the flow was not touched.
+        expect(stepWrites()).toEqual([`PATCH /identity/userFlowAttributes/${portalAttribute.id}`]);
+        expect(standIn.flows.get(portalFlow.id)).toEqual(portalFlow);
+        expect(byType(await state(), FLOW_TYPE)).toEqual([]);
+    });
+
+    test("up with userFlow.adopt.flow takes the flow over: no POST of a flow or attribute, only the drift PATCHed, complete state", async () => {
+        await setConfig(adoptConfig({ flow: portalFlow.id.toUpperCase(), attributes: { FavoriteColor: portalAttribute.id } }));
+        const events = await run("up");
+        expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "same", "signup-flow": "create", "signup-app": "create" });
+        expect(stepWrites()).toEqual([
+            `PATCH /identity/authenticationEventsFlows/${portalFlow.id}`,
+            `POST /identity/authenticationEventsFlows/${portalFlow.id}/conditions/applications/includeApplications`,
+        ]);
+        const flow = standIn.flows.get(portalFlow.id)!;
+        expect(standIn.flows.size).toBe(1);
+        expect(flow.displayName).toBe("Engine test sign-up");
+        expect(flow.signUpAllowed).toBe(true);
+        expect(flow.inputs.find((i) => i.attribute === portalAttribute.id)?.label).toBe("Favourite colour");
+        expect(flow.attrs).toEqual(["email", "displayName", portalAttribute.id]);
+        expect(flow.apps).toEqual([APP]);
+        expect(standIn.attributes.get(portalAttribute.id)!.description).toBe("Favourite colour");
+        const resources = await state();
+        expect(byType(resources, FLOW_TYPE).map((r) => r.id)).toEqual([portalFlow.id]);
+        expect(byType(resources, ATTR_TYPE).map((r) => r.id)).toEqual([portalAttribute.id]);
+        const { __provider: _p, ...outputs } = byType(resources, FLOW_TYPE)[0].outputs!;
+        expect(outputs).toEqual({
+            tenantId: TENANT,
+            displayName: "Engine test sign-up",
+            signUpAllowed: true,
+            identityProviders: ["EmailPassword-OAUTH"],
+            attributes: [
+                { attribute: "displayName", label: "Display name", required: true, inputType: "text", options: [] },
+                { attribute: portalAttribute.id, label: "Favourite colour", required: false, inputType: "text", options: [], dataType: "string" },
+            ],
+            // The stack still runs with the bumped provider version of the earlier step.
+            version: NEXT_VERSION,
+        });
+    });
+
+    test("after the takeover, refresh finds nothing changed, and an up without the adopt entries writes nothing", async () => {
+        let events = await run("refresh");
+        expect(summary(events)).toEqual({ same: 5 });
+        expect(stepWrites()).toEqual([]);
+        await setConfig(adoptConfig());
+        events = await run("up");
+        expect(summary(events)).toEqual({ same: 5 });
+        expect(stepWrites()).toEqual([]);
+    });
+
+    test("destroy deletes the adopted flow and attribute (they are this stack's now)", async () => {
+        const events = await run("destroy");
+        expect(stepOps(events)).toEqual({ "signup-attr-FavoriteColor": "delete", "signup-flow": "delete", "signup-app": "delete" });
+        expect(standIn.flows.size).toBe(0);
+        expect(standIn.attributes.has(portalAttribute.id)).toBe(false);
         expect(await state()).toEqual([]);
     });
 });
