@@ -2,7 +2,7 @@
  * Stack config of the sign-in experience: social identity providers (`identityProviders`, with their client
  * secrets in `googleClientSecret` / `facebookClientSecret`, secret config) and company branding (`branding`).
  *
- * Called by `parseStackConfig` (components/config.ts) with the raw values; every problem is added to `problems`
+ * Called by `parseStackConfig` (components/config/index.ts) with the raw values; every problem is added to `problems`
  * and names the key and what is allowed. A secret value is never shown in a message.
  */
 import { readFileSync } from "node:fs";
