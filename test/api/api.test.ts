@@ -411,9 +411,9 @@ describe("request bodies", () => {
     });
 
     test.each([
-        ["declared", (head: string) => `${head}Content-Length: 4000000\r\n\r\n`],
-        ["chunked", (head: string) => `${head}Transfer-Encoding: chunked\r\n\r\n4000\r\n${"y".repeat(0x4000)}\r\n`],
-    ])("a %s body over the limit is 413 and the rest is not read: the connection ends", async (_name, frame) => {
+        ["declared", (head: string) => `${head}Content-Length: 4000000\r\n\r\n`, "z".repeat(16 * 1024)],
+        ["chunked", (head: string) => `${head}Transfer-Encoding: chunked\r\n\r\n4000\r\n${"y".repeat(0x4000)}\r\n`, `4000\r\n${"z".repeat(0x4000)}\r\n`],
+    ])("a %s body over the limit is 413 and the rest is not read: the connection ends", async (_name, frame, more) => {
         let serverSocket: import("node:net").Socket | undefined;
         server.once("connection", (s) => (serverSocket = s));
         const { port } = new URL(base);
@@ -423,13 +423,15 @@ describe("request bodies", () => {
             let sent = 0;
             socket.on("data", (d) => (response += d.toString("latin1")));
             socket.on("error", () => undefined);
+            // Keep sending (about 4 MB) while the connection lasts; then wait for the server, at most 15 s.
             const timer = setInterval(() => {
-                if (sent++ > 240) {
-                    clearInterval(timer);
-                    socket.destroy();
-                    resolve({ response, closed: false });
-                } else socket.write("z".repeat(16 * 1024));
+                if (sent++ < 240) socket.write(more);
             }, 5);
+            setTimeout(() => {
+                clearInterval(timer);
+                socket.destroy();
+                resolve({ response, closed: false });
+            }, 15_000).unref();
             socket.on("close", () => {
                 clearInterval(timer);
                 resolve({ response, closed: true });

@@ -21,7 +21,7 @@ function start(options = {}): Promise<{ server: Server; port: number; sockets: S
 }
 
 /** Writes `head`, then `body` in chunks while the connection lasts; resolves with what came back and how it ended. */
-function raw(port: number, head: string, bodyChunks = 0): Promise<{ response: string; closedByServer: boolean }> {
+function raw(port: number, head: string, bodyChunks = 0, chunk = "x".repeat(16 * 1024)): Promise<{ response: string; closedByServer: boolean }> {
     return new Promise((resolve) => {
         const socket = connect(port, "127.0.0.1");
         let response = "";
@@ -37,14 +37,13 @@ function raw(port: number, head: string, bodyChunks = 0): Promise<{ response: st
         socket.on("end", () => finish(true));
         socket.on("close", () => finish(true));
         socket.write(head);
+        // Keep sending `bodyChunks` chunks while the connection lasts; give the server at most 15 s to close it.
         if (bodyChunks > 0) {
             timer = setInterval(() => {
-                if (sent++ >= bodyChunks) return finish(false);
-                socket.write("x".repeat(16 * 1024));
+                if (sent++ < bodyChunks) socket.write(chunk);
             }, 5);
-        } else {
-            setTimeout(() => finish(false), 5000);
         }
+        setTimeout(() => finish(false), 15_000).unref();
     });
 }
 
@@ -80,7 +79,8 @@ describe("API server hardening", () => {
             // (413 for an authenticated caller: api.test.ts, "request bodies".)
             const head = `POST /api/todos HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer x\r\n${framing}\r\n`;
             const body = framing.startsWith("Transfer") ? `4000\r\n${"x".repeat(0x4000)}\r\n` : "";
-            const r = await raw(port, head + body, 240);
+            const more = framing.startsWith("Transfer") ? `4000\r\n${"x".repeat(0x4000)}\r\n` : "x".repeat(16 * 1024);
+            const r = await raw(port, head + body, 240, more);
             expect(r.closedByServer).toBe(true);
             expect(r.response).toMatch(/^HTTP\/1\.1 401 /);
             expect(r.response).toMatch(/\r\nConnection: close\r\n/i);
