@@ -71,9 +71,7 @@ export function makeUserFlowAttributeProvider(opts: ProviderOptions = {}): Resou
             // Never adopt what exists already, unless the stack pinned exactly its id (userFlow.adopt.attributes.<name>):
             // it may belong to another stack or to the portal.
             const existing = await confirmedLive(ctx, () => findCustomByName(ctx, name), (a) => attributePath(String(a.id)));
-            if (existing && !adoptsThis(inputs.adoptId, String(existing.id))) throw ours(existing);
-            if (existing) {
-                const id = String(existing.id);
+            const adoptPinned = async (id: string) => {
                 // Its complete state by id, as read does; then only what differs (the description) is written.
                 const live = await getUnlessGone(ctx, attributePath(id), false);
                 if (!live) throw new Error(`custom attribute ${brief(name)} (${id}) disappeared while it was being taken over`);
@@ -90,7 +88,9 @@ export function makeUserFlowAttributeProvider(opts: ProviderOptions = {}): Resou
                 if ((live.description ?? "") !== (inputs.description ?? "")) await call(ctx, "PATCH", attributePath(id), { description: inputs.description ?? "" });
                 // No createdAt: this program did not create it, so a 404 is never taken for replication delay.
                 return outs(id, {});
-            }
+            };
+            if (existing && !adoptsThis(inputs.adoptId, String(existing.id))) throw ours(existing);
+            if (existing) return adoptPinned(String(existing.id));
             const body = { displayName: name, description: inputs.description ?? name, dataType: inputs.dataType };
             let lost = false;
             return untilReplicated(ctx, `creating custom attribute ${brief(name)}`, async () => {
@@ -104,6 +104,8 @@ export function makeUserFlowAttributeProvider(opts: ProviderOptions = {}): Resou
                     const found = await findCustomByName(ctx, name);
                     // Absent just before our first POST and present after a lost answer: our own POST made it.
                     if (found && lost) return done(outs(String(found.id)));
+                    // Made by someone else between our lookup and our POST: the same rule as for one found before.
+                    if (found && adoptsThis(inputs.adoptId, String(found.id))) return done(await adoptPinned(String(found.id)));
                     if (found) throw ours(found);
                     if (lost) return notYet(f.message);
                     throw e;

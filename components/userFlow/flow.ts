@@ -53,12 +53,13 @@ export function makeUserFlowProvider(opts: ProviderOptions = {}): ResourceProvid
             // Never adopt what exists already, unless the stack pinned exactly its id (userFlow.adopt.flow): it may
             // belong to another stack or to the portal.
             const existing = await confirmedLive(ctx, () => findFlowByName(ctx, name), (f) => flowPath(f.id));
-            if (existing && !adoptsThis(inputs.adoptId, existing.id)) throw ours(existing);
-            if (existing) {
-                await converge(existing.id, false);
+            const adoptPinned = async (id: string) => {
+                await converge(id, false);
                 // No createdAt: this program did not create it, so a 404 is never taken for replication delay.
-                return { id: existing.id, outs: state({}) };
-            }
+                return { id, outs: state({}) };
+            };
+            if (existing && !adoptsThis(inputs.adoptId, existing.id)) throw ours(existing);
+            if (existing) return adoptPinned(existing.id);
             const body = createFlowBody(inputs);
             const customAttributes = (inputs.attributes ?? []).map((a) => a.attribute);
             // Set once a POST went out and its answer was lost: from then on a flow with our name (absent in the
@@ -78,6 +79,8 @@ export function makeUserFlowProvider(opts: ProviderOptions = {}): ResourceProvid
                     if (f.lost) lost = true;
                     const found = await findFlowByName(ctx, name);
                     if (found && lost) return done(await adoptLost(found.id));
+                    // Made by someone else between our lookup and our POST: the same rule as for one found before.
+                    if (found && adoptsThis(inputs.adoptId, found.id)) return done(await adoptPinned(found.id));
                     if (found) throw ours(found);
                     if (lost) return notYet(f.message);
                     // The one 400 worth waiting for: a custom attribute created moments ago that Graph does not know yet.

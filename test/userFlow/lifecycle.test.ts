@@ -281,6 +281,29 @@ describe("objects this stack did not create", () => {
         expect(engine.state.has("attr")).toBe(false);
     });
 
+    test("a pinned flow that appears between the lookup and the POST (400: name taken) is adopted, not POSTed again", async () => {
+        const pinned = "0f0e0d0c-0b0a-4909-8807-060504030201";
+        // The portal's flow replicates into the list only after our lookup (virtual time moves with the requests).
+        server.flows.set(pinned, { id: pinned, displayName: NAME, signUpAllowed: false, idps: ["EmailPassword-OAUTH"], attrs: ["email"], inputs: [], apps: [], visibleAt: 1 });
+        Object.defineProperty(server, "clock", { get: () => (server.requests.length >= 2 ? 1 : 0), set: () => undefined, configurable: true });
+        expect(await engine.up("flow", texts.flow, { ...flowInputs(), adoptId: pinned })).toBe("create");
+        expect(writes()).toEqual(["POST:400", "POST:204", "PATCH:204"]);
+        expect(server.calls().filter((c) => !c.startsWith("GET"))).toEqual([`POST ${FLOWS}`, expect.stringMatching(/^POST .*attributes\/\$ref$/), `PATCH ${FLOWS}/{id}`]);
+        expect(engine.state.get("flow")!.id).toBe(pinned);
+        expect(server.flows.size).toBe(1);
+        expect(server.flows.get(pinned)!.signUpAllowed).toBe(true);
+    });
+
+    test("a pinned attribute that appears between the lookup and the POST (409: name taken) is adopted, not POSTed again", async () => {
+        const pinned = "extension_0123456789abcdef0123456789abcdef_Hobby";
+        server.attributes.set(pinned, { id: pinned, displayName: "Hobby", description: "Theirs", userFlowAttributeType: "custom", dataType: "string", visibleAt: 1 });
+        Object.defineProperty(server, "clock", { get: () => (server.requests.length >= 2 ? 1 : 0), set: () => undefined, configurable: true });
+        expect(await engine.up("attr", texts.attr, { ...attrInputs(), adoptId: pinned })).toBe("create");
+        expect(writes()).toEqual(["POST:409", "PATCH:204"]);
+        expect(engine.state.get("attr")!.outputs).toEqual({ ...attrInputs(), attributeId: pinned, __provider: texts.attr });
+        expect(customAttributes().map((a) => [a.id, a.description])).toEqual([[pinned, "Your hobby"]]);
+    });
+
     test("a pin on a name that nothing uses yet: a plain create", async () => {
         expect(await engine.up("flow", texts.flow, { ...flowInputs(), adoptId: "0f0e0d0c-0b0a-4909-8807-060504030201" })).toBe("create");
         expect(server.calls()).toEqual([`GET ${FLOWS}`, `POST ${FLOWS}`]);
