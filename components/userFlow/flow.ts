@@ -6,7 +6,8 @@
  *                                                                          the pinned adoptId = read it by id (as read
  *                                                                          does) and converge it as update does, no POST
  *           POST /identity/authenticationEventsFlows                      on a lost answer or 400: look again; adopt
- *                                                                          only what our own lost POST made; on a 400
+ *                                                                          only what our own lost POST made or the
+ *                                                                          pinned id (appeared meanwhile); on a 400
  *                                                                          that names custom attributes, GET each: one
  *                                                                          unknown yet = retry, else fail with Graph's
  *                                                                          message at once
