@@ -224,7 +224,7 @@ function notOurs(org: string): Error {
     return new Error(`tenant ${org} already has company branding that this stack did not create; it is not taken over. ` +
         `To manage it with this stack, take it over explicitly: set branding.adoptExisting to true (\`pulumi config set --path branding.adoptExisting true\`; ` +
         `the next up makes it exactly the configured branding, removing other images and localizations, and destroy deletes it), or delete it ` +
-        `in the admin center (Company branding) and run up again. The \`import\` resource option cannot import dynamic-provider resources yet (pulumi/pulumi#16175)`);
+        `in the admin center (Company branding) and run up again. The \`import\` resource option cannot import dynamic-provider resources (pulumi/pulumi#3550, #16175)`);
 }
 
 /** What the tenant shows now, as outputs to converge from when branding is taken over (every image re-uploaded). */
@@ -255,23 +255,25 @@ export function makeCompanyBrandingProvider(opts: ProviderOptions = {}): pulumi.
             const imageUrls = await converge(ctx, org, from, inputs, true, !taken);
             return { id: org, outs: outputsOf(inputs, imageUrls, createdAt) };
         },
+        // Refresh: props are this resource's prior outputs (without them, the tenant id is the resource id and every
+        // live image counts as changed outside this stack). No read starts from the program's inputs: the program
+        // declares no `get` of the branding, and the engine's import step reads by id alone, which the
+        // dynamic-provider host cannot serve (pulumi/pulumi#3550, #16175), so existing branding is taken over by create
+        // with `adoptExisting`. Texts and localizations come from the live object. Graph cannot show which file an
+        // image came from: an image is this stack's upload while Graph serves it under the URL recorded after the upload.
         read: async (id: string, props: CompanyBrandingOutputs) => {
             const org = props.tenantId ?? id;
             const ctx = makeContext(org, opts);
             const live = await getUnlessGone(ctx, brandingPath(org), isRecent(props.createdAt));
             if (!live || !hasContent(live)) return {};
             const locs = await listAll(ctx, `${brandingPath(org)}/localizations`);
-            // Import (the `import` option: no prior outputs, so props are the program's inputs, without image URLs):
-            // Graph cannot show which file an image came from, so the configured files are taken as the live ones and
-            // today's URLs become the baseline; the diff then matches, as Pulumi requires of an import.
-            const importing = props.imageUrls === undefined;
             const images: Record<string, BrandingImageInput> = {};
             const imageUrls: Record<string, string> = {};
             for (const s of BRANDING_SLOTS) {
                 const url = text(live[`${s}RelativeUrl`]);
                 const mine = props.images?.[s];
                 if (!url) continue; // removed outside this stack: absent here, uploaded again on the next up
-                if (mine && (importing || props.imageUrls?.[s] === url)) {
+                if (mine && props.imageUrls?.[s] === url) {
                     images[s] = mine;
                     imageUrls[s] = url;
                 } else {

@@ -43,7 +43,7 @@ export interface SocialIdentityProviderOutputs {
     readonly identityProviderType: SocialType;
     readonly displayName: string;
     readonly clientId: string;
-    /** `hmac-sha256:<salt>:<mac>` of the secret last written by this provider; absent after an import. */
+    /** `hmac-sha256:<salt>:<mac>` of the secret last written by this provider (every create and update writes one). */
     readonly clientSecretFingerprint?: string;
     /** When this provider created it; bounds the replication-delay window. */
     readonly createdAt?: string;
@@ -107,7 +107,7 @@ function notOurs(type: string, id: string, tenantId: string): Error {
         `it is not taken over. To manage it with this stack, take it over explicitly: set identityProviders.${kind}.adoptExisting to true ` +
         `(\`pulumi config set --path identityProviders.${kind}.adoptExisting true\`; the next up overwrites its display name, client id and ` +
         `secret with the configured ones, and destroy deletes it), or delete it in the admin center (External Identities > All identity ` +
-        `providers) and run up again. The \`import\` resource option cannot import dynamic-provider resources yet (pulumi/pulumi#16175)`);
+        `providers) and run up again. The \`import\` resource option cannot import dynamic-provider resources (pulumi/pulumi#3550, #16175)`);
 }
 
 export function makeSocialIdentityProviderProvider(opts: ProviderOptions = {}): pulumi.dynamic.ResourceProvider {
@@ -157,25 +157,27 @@ export function makeSocialIdentityProviderProvider(opts: ProviderOptions = {}): 
             });
             return { id, outs: outputsOf(inputs, secretFingerprint(inputs.clientSecret ?? ""), createdAt) };
         }),
-        read: async (id: string, props: SocialIdentityProviderOutputs & { clientSecret?: string }) => safeError([props.clientSecret], async () => {
-            const ctx = context(props.tenantId, props.clientSecret);
+        // Refresh: props are this resource's prior outputs. No read starts from the program's inputs: the program
+        // declares no `get` of these resources, and the engine's import step reads by id alone, which the
+        // dynamic-provider host cannot serve (pulumi/pulumi#3550, #16175), so an existing provider is taken over by
+        // create with `adoptExisting`. What Graph shows comes from the live object; Graph never shows the secret, so
+        // the fingerprint of the one this stack last wrote is kept.
+        read: async (id: string, props: SocialIdentityProviderOutputs) => {
+            const ctx = context(props.tenantId);
             const live = await getUnlessGone(ctx, idpPath(id), isRecent(props.createdAt));
             if (!live) return {};
             if (live["@odata.type"] !== SOCIAL_TYPE) throw new Error(`identity provider ${JSON.stringify(id)} is a ${live["@odata.type"]}, not a social identity provider`);
-            // Import (the `import` option: no prior outputs, so props are the program's inputs): Graph cannot show the
-            // secret, so the configured one is taken as the tenant's; the diff then matches, as Pulumi requires.
-            const fingerprint = props.clientSecretFingerprint ?? (typeof props.clientSecret === "string" && props.clientSecret !== "" ? secretFingerprint(props.clientSecret) : undefined);
             const outs = outputsOf({
                 tenantId: props.tenantId,
                 identityProviderType: live.identityProviderType,
                 displayName: live.displayName,
                 clientId: live.clientId,
                 version: props.version,
-            }, fingerprint, props.createdAt);
+            }, props.clientSecretFingerprint, props.createdAt);
             // Never the secret: Graph answers "******", and an input returned here would be stored unencrypted.
             const { clientSecretFingerprint: _f, createdAt: _c, ...inputs } = outs;
             return { id, props: outs, inputs };
-        }),
+        },
         update: async (id: string, olds: SocialIdentityProviderOutputs, news: SocialIdentityProviderInputs) => safeError([news.clientSecret], async () => {
             const ctx = context(news.tenantId, news.clientSecret);
             const patch: Record<string, unknown> = { "@odata.type": SOCIAL_TYPE };

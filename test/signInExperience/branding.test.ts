@@ -1,6 +1,7 @@
 /**
  * The CompanyBranding provider against the Graph stand-in: exact calls per operation, images uploaded only when
- * their content hash changes, drift of images replaced outside the stack, ownership, import, replication, faults.
+ * their content hash changes, drift of images replaced outside the stack, ownership, explicit takeover and refresh
+ * after it, replication, faults.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -126,22 +127,37 @@ test("drift: an image replaced in the portal is noticed by read and uploaded aga
     expect(h.signIn.defaults()!.images.bannerLogo!.bytes.equals(readFileSync("branding/banner-logo.png"))).toBe(true);
 });
 
-test("ownership: branding that exists already is never taken over; import reads it completely", async () => {
+test("ownership: branding that exists already is never taken over", async () => {
     await h.branding.create!(inputs() as any); // e.g. made in the admin center
     h.server.requests.length = 0;
     await expect(h.branding.create!(inputs() as any)).rejects.toThrow(
         `tenant ${TENANT} already has company branding that this stack did not create; it is not taken over. To manage it with this stack, take it over explicitly: set branding.adoptExisting to true`);
-    expect(h.server.writes()).toHaveLength(0);
-    // Import: read gets the program's inputs (no image URLs); the configured files are taken as the live images.
-    const r = await h.branding.read!(TENANT, { ...inputs(), __provider: "serialized" } as any);
-    expect(r.props).toMatchObject({ tenantId: TENANT, backgroundColor: "#0F3D2E", usernameHintText: "you@example.com", images: inputs().images, localizations: [{ locale: "fr-FR", signInPageText: "Contoso : connectez-vous", usernameHintText: "vous@exemple.fr" }] });
-    expect(Object.keys(r.props.imageUrls).sort()).toEqual(["backgroundImage", "bannerLogo", "squareLogo"]);
-    expect((await h.branding.diff!(TENANT, state(r.props), inputs() as any)).changes).toBe(false);
-    expect((await h.branding.diff!(TENANT, state(r.props), inputs({ signInPageText: "Other" }) as any)).changes).toBe(true);
-    // Configured without an image the tenant has: read shows it as one this stack did not upload (the diff differs).
-    const { images: _i, ...noImages } = inputs();
-    const r2 = await h.branding.read!(TENANT, { ...noImages, __provider: "serialized" } as any);
-    expect(Object.values(r2.props.images).map((i: any) => i.sha256)).toEqual(["changed-outside-this-stack", "changed-outside-this-stack", "changed-outside-this-stack"]);
+    expect(h.calls()).toEqual(["GET /organization/{org}/branding"]);
+});
+
+test("refresh after a takeover: read with the adopted outputs returns complete state; an image added in the portal later is seen and removed by the next up", async () => {
+    await h.branding.create!(inputs({ signInPageText: "Portal text", images: { squareLogo: img("branding/square-logo.png") } }) as any); // made in the portal
+    const adopted = await h.branding.create!(inputs({ adoptExisting: true, images: { bannerLogo: inputs().images.bannerLogo } }) as any);
+    const outs = state(adopted.outs);
+    h.server.requests.length = 0;
+    const r = await h.branding.read!(TENANT, outs);
+    expect(h.calls()).toEqual(["GET /organization/{org}/branding", "GET /organization/{org}/branding/localizations"]);
+    expect(r.props).toEqual(outs);
+    expect(r.props).toMatchObject({ signInPageText: "Contoso: sign in to your account", images: { bannerLogo: inputs().images.bannerLogo }, imageUrls: { bannerLogo: expect.any(String) } });
+    const { imageUrls: _u, createdAt: _c, ...inputsOut } = r.props;
+    expect(r.inputs).toEqual(inputsOut);
+    expect((await h.branding.diff!(TENANT, state(r.props), inputs({ images: { bannerLogo: inputs().images.bannerLogo } }) as any)).changes).toBe(false);
+    // A square logo put back in the portal: read marks it as not this stack's, and the next up deletes it.
+    h.signIn.defaults()!.images.squareLogo = { bytes: readFileSync("branding/square-logo.png"), contentType: "image/png", relativeUrl: `${TENANT}/logintenantbranding/0/squarelogo?ts=99` };
+    const r2 = await h.branding.read!(TENANT, state(r.props));
+    expect(r2.props.images.squareLogo.sha256).toBe("changed-outside-this-stack");
+    expect(r2.props.images.bannerLogo).toEqual(inputs().images.bannerLogo);
+    const news = inputs({ images: { bannerLogo: inputs().images.bannerLogo } });
+    expect((await h.branding.diff!(TENANT, state(r2.props), news as any)).changes).toBe(true);
+    h.server.requests.length = 0;
+    await h.branding.update!(TENANT, state(r2.props), news as any);
+    expect(h.calls()).toEqual(["DELETE /organization/{org}/branding/localizations/0/squareLogo", "GET /organization/{org}/branding"]);
+    expect(h.signIn.defaults()!.images.squareLogo).toBeUndefined();
 });
 
 test("delete: images first (Graph requires it), then localizations, then the branding", async () => {

@@ -1,7 +1,8 @@
 /**
  * The sign-in experience providers over their whole life, driven as the engine drives them (serialized providers,
- * state through protobuf, check → diff → create/update/read/delete, import = read with the program's inputs then an
- * empty diff; test/userFlow/engine.ts) against the Graph stand-in with the sign-in endpoints plugged in.
+ * state through protobuf, check → diff → create/update/read/delete, refresh = read with the prior outputs;
+ * test/userFlow/engine.ts) against the Graph stand-in with the sign-in endpoints plugged in. Objects made outside
+ * Pulumi are taken over by create with `adoptExisting`, since the engine cannot import dynamic-provider resources.
  */
 import { readFileSync } from "node:fs";
 import { makeCompanyBrandingProvider } from "../../components/signInExperience/branding";
@@ -90,29 +91,58 @@ test("preview with an unknown secret or image reports a change without calling G
     expect(server.requests).toHaveLength(0);
 });
 
-test("import of a provider made in the portal: read with the program's inputs, an empty diff, then a rotated secret is written", async () => {
-    signIn.providers.set("Facebook-OAUTH", { id: "Facebook-OAUTH", displayName: "Facebook", identityProviderType: "Facebook", clientId: "1234567890123456", clientSecret: "portal-secret-value", visibleAt: 0 });
-    await expect(engine.up("idp", texts.idp, idp())).rejects.toThrow(/already exists .* as "Facebook-OAUTH" and this stack did not create it/);
-    await engine.import("idp", texts.idp, idp(), "Facebook-OAUTH");
+test("a provider made in the portal: up refuses it naming its id and the flag; with adoptExisting it is taken over (no POST), refresh keeps the state, the next up writes nothing", async () => {
+    signIn.providers.set("Facebook-OAUTH", { id: "Facebook-OAUTH", displayName: "Facebook (portal)", identityProviderType: "Facebook", clientId: "999999", clientSecret: "portal-secret-value", visibleAt: 0 });
+    await expect(engine.up("idp", texts.idp, idp())).rejects.toThrow(/already exists .* as "Facebook-OAUTH" and this stack did not create it; .*set identityProviders\.facebook\.adoptExisting to true/);
     expect(writes()).toEqual([]);
+    expect(engine.state.has("idp")).toBe(false);
+
+    expect(await engine.up("idp", texts.idp, idp({ adoptExisting: true }))).toBe("create");
+    expect(writes()).toEqual(["PATCH /identity/identityProviders/Facebook-OAUTH"]);
+    expect(signIn.providers.get("Facebook-OAUTH")).toMatchObject({ displayName: "Facebook", clientId: "1234567890123456", clientSecret: SECRET });
+    expect(signIn.providers.size).toBe(1);
+    const outputs = engine.state.get("idp")!.outputs;
+    expect(JSON.stringify(outputs)).not.toContain(SECRET);
+
+    server.requests.length = 0;
+    expect(await engine.refresh("idp")).toBe(true);
+    expect(engine.state.get("idp")!.outputs).toEqual(outputs);
+    expect(await engine.up("idp", texts.idp, idp({ adoptExisting: true }))).toBe("same");
     expect(await engine.up("idp", texts.idp, idp())).toBe("same");
+    expect(writes()).toEqual([]);
     expect(await engine.up("idp", texts.idp, idp({ clientSecret: "GOCSPX-rotated-0123456789" }))).toBe("update");
     expect(writes()).toEqual(["PATCH /identity/identityProviders/Facebook-OAUTH"]);
     expect(signIn.providers.get("Facebook-OAUTH")!.clientSecret).toBe("GOCSPX-rotated-0123456789");
+    await engine.destroy("idp");
+    expect(signIn.providers.size).toBe(0);
 });
 
-test("import with inputs that do not describe the provider is refused by the diff, changing nothing", async () => {
-    signIn.providers.set("Facebook-OAUTH", { id: "Facebook-OAUTH", displayName: "Facebook", identityProviderType: "Facebook", clientId: "999999", clientSecret: "portal-secret-value", visibleAt: 0 });
-    await expect(engine.import("idp", texts.idp, idp(), "Facebook-OAUTH")).rejects.toThrow(/inputs to import do not match/);
-    expect(writes()).toEqual([]);
-});
-
-test("import of branding made in the portal, then only real changes are written", async () => {
-    const other = new Engine();
-    await other.up("b", texts.branding, branding()); // "the portal"
+test("branding made in the portal: up refuses it; with adoptExisting it becomes the configured one, refresh keeps the state, the next up writes nothing", async () => {
+    const portal = new Engine();
+    await portal.up("b", texts.branding, branding({ signInPageText: "Portal text", images: { squareLogo: img("branding/square-logo.png") }, localizations: [{ locale: "de-DE", signInPageText: "Hallo" }] }));
     server.requests.length = 0;
-    await engine.import("branding", texts.branding, branding(), TENANT);
+    await expect(engine.up("branding", texts.branding, branding())).rejects.toThrow(`tenant ${TENANT} already has company branding that this stack did not create; it is not taken over. To manage it with this stack, take it over explicitly: set branding.adoptExisting to true`);
+    expect(writes()).toEqual([]);
+
+    expect(await engine.up("branding", texts.branding, branding({ adoptExisting: true }))).toBe("create");
+    expect(writes()).toEqual([
+        "PATCH /organization/{org}/branding",
+        "PUT /organization/{org}/branding/localizations/0/bannerLogo",
+        "DELETE /organization/{org}/branding/localizations/0/squareLogo",
+        "POST /organization/{org}/branding/localizations",
+        "DELETE /organization/{org}/branding/localizations/de-DE",
+    ]);
+    expect(signIn.defaults()!.texts.signInPageText).toBe("Welcome");
+    expect(Object.keys(signIn.defaults()!.images)).toEqual(["bannerLogo"]);
+    expect([...signIn.branding!.localizations.keys()].sort()).toEqual(["0", "fr-FR"]);
+    const outputs = engine.state.get("branding")!.outputs;
+
+    server.requests.length = 0;
+    expect(await engine.refresh("branding")).toBe(true);
+    expect(engine.state.get("branding")!.outputs).toEqual(outputs);
+    expect(await engine.up("branding", texts.branding, branding({ adoptExisting: true }))).toBe("same");
     expect(await engine.up("branding", texts.branding, branding())).toBe("same");
+    expect(writes()).toEqual([]);
     expect(await engine.up("branding", texts.branding, branding({ signInPageText: "Hello" }))).toBe("update");
     expect(writes()).toEqual(["PATCH /organization/{org}/branding"]);
 });

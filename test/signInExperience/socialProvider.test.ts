@@ -1,8 +1,8 @@
 /**
  * The SocialIdentityProvider provider driven as the engine drives it (check → diff → create/update/read/delete,
  * state round-trips through JSON) against the Graph stand-in: exact Graph calls, no write on a no-op, ownership,
- * import, lost answers, throttling, replication lag, permanent errors, and the client secret kept out of every
- * output, read result and error message.
+ * explicit takeover and refresh after it, lost answers, throttling, replication lag, permanent errors, and the client
+ * secret kept out of every output, read result and error message.
  */
 import { untrustTestCertificate } from "../userFlow/harness";
 import { UNKNOWN } from "../../components/signInExperience/common";
@@ -110,21 +110,22 @@ test("explicit takeover (adoptExisting): the existing provider gets exactly the 
     expect((await h.social.diff!(r.id, state(r.outs), inputs({ adoptExisting: false }) as any)).changes).toBe(false);
 });
 
-test("import: read with only an id and the program's inputs returns complete state without the secret, and the diff matches (as Pulumi requires)", async () => {
-    await h.social.create!(inputs() as any);
+test("refresh after a takeover: read with the adopted outputs returns complete state, keeps the fingerprint, never the secret", async () => {
+    await h.social.create!(inputs({ clientId: "5-portal.apps.googleusercontent.com", clientSecret: "portal-secret-value" }) as any); // made in the portal
+    const adopted = await h.social.create!(inputs({ adoptExisting: true }) as any);
+    const outs = state(adopted.outs);
     h.server.requests.length = 0;
-    const r = await h.social.read!("Google-OAUTH", { ...inputs(), __provider: "serialized" } as any);
+    const r = await h.social.read!("Google-OAUTH", outs);
     expect(h.calls()).toEqual(["GET /identity/identityProviders/Google-OAUTH"]);
     expect(r.id).toBe("Google-OAUTH");
-    // Graph cannot show the secret: the configured one is taken as the tenant's, by fingerprint only.
-    expect(r.props).toEqual({ tenantId: TENANT, identityProviderType: "Google", displayName: "Google", clientId: "123456789012-abc.apps.googleusercontent.com", version: "1", clientSecretFingerprint: expect.stringMatching(/^hmac-sha256:/) });
-    expect(fingerprintMatches(r.props.clientSecretFingerprint, SECRET)).toBe(true);
+    // Every output: what Graph shows from the live object, the rest from the prior outputs.
+    expect(r.props).toEqual({ tenantId: TENANT, identityProviderType: "Google", displayName: "Google", clientId: "123456789012-abc.apps.googleusercontent.com", version: "1", clientSecretFingerprint: outs.clientSecretFingerprint, createdAt: outs.createdAt });
     expect(r.inputs).toEqual({ tenantId: TENANT, identityProviderType: "Google", displayName: "Google", clientId: "123456789012-abc.apps.googleusercontent.com", version: "1" });
     expect(JSON.stringify(r)).not.toContain(SECRET);
+    // The next up (the flag still set or removed) changes nothing; a rotated secret is one PATCH of the secret.
+    expect((await h.social.diff!("Google-OAUTH", state(r.props), inputs({ adoptExisting: true }) as any)).changes).toBe(false);
     expect((await h.social.diff!("Google-OAUTH", state(r.props), inputs() as any)).changes).toBe(false);
-    // Inputs that do not describe it (another client id) make the diff report a change: Pulumi then refuses the import.
-    expect((await h.social.diff!("Google-OAUTH", state(r.props), inputs({ clientId: "5-y.apps.googleusercontent.com" }) as any)).changes).toBe(true);
-    // After the import, rotating the configured secret writes it.
+    expect((await h.social.diff!("Google-OAUTH", state(r.props), inputs({ clientSecret: NEW_SECRET }) as any)).changes).toBe(true);
     await h.social.update!("Google-OAUTH", state(r.props), inputs({ clientSecret: NEW_SECRET }) as any);
     expect(h.server.writes().map((w) => w.body)).toEqual([{ "@odata.type": "#microsoft.graph.socialIdentityProvider", clientSecret: NEW_SECRET }]);
 });

@@ -9,7 +9,8 @@
  *   does not implement leaves only `{__provider}` as state;
  * - the engine's order: check(prior inputs, news) → diff(prior outputs, checked inputs) → create, update, or (with
  *   deleteBeforeReplace) delete with the old provider then create; refresh = read(id, prior outputs), an empty id
- *   drops the resource. `import` below is NOT the engine's import (see its comment).
+ *   drops the resource. There is no import: the engine's import step reads a dynamic-provider resource by id alone,
+ *   which the Node dynamic-provider host cannot serve (pulumi/pulumi#3550, #16175).
  *
  * Test hooks (virtual sleep, a token credential) reach the deserialized code through the real global object, the
  * only thing a serialized closure can share with the test: `hooks()`.
@@ -159,24 +160,6 @@ export class Engine {
         const prior = this.mustHave(name);
         await this.provider(prior.outputs.__provider).delete(prior.id, prior.outputs);
         this.state.delete(name);
-    }
-
-    /**
-     * A read by id WITH the program's inputs, then a diff that must report nothing. NOT what the real engine does for
-     * the `import` resource option: ImportStep (pkg/resource/deploy/step.go, v3.274.1) calls Read with the id alone,
-     * and the Node dynamic-provider host fails before any provider code runs (pulumi/pulumi#3550, #16175). Kept only
-     * for the sign-in experience tests' read-from-inputs paths; the user-flow resources are adopted through stack
-     * config instead (`userFlow.adopt`).
-     */
-    async import(name: string, text: string, inputs: Props, id: string): Promise<void> {
-        const checked = await this.check(text, {}, inputs);
-        const p = this.provider(text);
-        const result = await p.read(id, checked);
-        if (!result?.id) throw new Error(`resource '${id}' does not exist`);
-        const outputs = wire({ ...result.props, __provider: text });
-        const d = await p.diff(id, outputs, checked);
-        if (d.changes) throw new Error(`inputs to import do not match the existing resource (${JSON.stringify(d)})`);
-        this.state.set(name, { id, outputs, inputs: checked });
     }
 
     private mustHave(name: string): Stored {
