@@ -2,7 +2,9 @@
  * The sign-in experience under the real Pulumi engine (test/engine/workspace.ts: the CLI, a file backend, a
  * passphrase secrets provider, the dynamic-provider plugin process), against the Graph stand-in with the sign-in
  * endpoints. One stack, one step per test, in order: up → no-op up → secret rotation → branding text change →
- * refresh → destroy. After every step neither the export nor the state file holds the client secret.
+ * refresh → destroy; then a provider, later a branding, made outside Pulumi: each refused by up naming its id and
+ * config key, then taken over by up with its `adoptExisting` flag (no POST of a provider) → refresh, and an up without
+ * the flags, write nothing → destroy. After every step neither the export nor the state file holds the client secret.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -158,5 +160,98 @@ describeEngine("the sign-in experience under the real Pulumi engine", () => {
         expect(writes.indexOf("DELETE /identity/authenticationEventsFlows/{id}")).toBeLessThan(writes.indexOf("DELETE /identity/identityProviders/Facebook-OAUTH"));
         expect(writes).toEqual(expect.arrayContaining(["DELETE /organization/{org}/branding/localizations/0/bannerLogo", "DELETE /organization/{org}/branding/localizations/fr-FR", "DELETE /organization/{org}/branding"]));
         expect([signIn.providers.size, standIn.flows.size, signIn.branding]).toEqual([0, 0, undefined]);
+    });
+
+    // Taking over objects made outside Pulumi: the explicit `adoptExisting` flags (the engine cannot import
+    // dynamic-provider resources: its import step reads by id alone, pulumi/pulumi#3550, #16175). One object is
+    // refused per up, so which create fails first never depends on timing.
+    const BRANDING = { backgroundColor: "#0F3D2E", signInPageText: "Welcome", bannerLogo: "branding/banner-logo.png", localizations: [{ locale: "fr-FR", signInPageText: "Bienvenue" }] };
+    const facebookConfig = (adopt: boolean) => ({ value: JSON.stringify({ facebook: adopt ? { clientId: "1234567890123456", adoptExisting: true } : { clientId: "1234567890123456" } }) });
+    const brandingConfig = (adopt: boolean) => ({ value: JSON.stringify(adopt ? { ...BRANDING, adoptExisting: true } : BRANDING) });
+    const dynamicResources = (): { type: string }[] => (JSON.parse(plainExport()).deployment.resources ?? []).filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+
+    /** An up that must fail: the engine's error diagnostics. */
+    async function failingUp(): Promise<string> {
+        mark = standIn.requests.length;
+        const rec = recorder();
+        await expect(ws.stack.up({ onEvent: rec.onEvent })).rejects.toThrow(/update failed/);
+        return errors(rec.events).join("\n");
+    }
+
+    test("a Facebook provider made outside Pulumi: up refuses it, naming its id and the config key, and writes nothing", async () => {
+        signIn.providers.set("Facebook-OAUTH", { id: "Facebook-OAUTH", displayName: "Facebook (portal)", identityProviderType: "Facebook", clientId: "999999", clientSecret: "portal-secret-value", visibleAt: 0 });
+        await ws.stack.setConfig(`${PROJECT}:identityProviders`, facebookConfig(false));
+        await ws.stack.removeConfig(`${PROJECT}:branding`);
+        const error = await failingUp();
+        expect(error).toContain(`a Facebook identity provider already exists in tenant ${TENANT} as "Facebook-OAUTH" and this stack did not create it`);
+        expect(error).toContain("set identityProviders.facebook.adoptExisting to true (`pulumi config set --path identityProviders.facebook.adoptExisting true`");
+        expect(stepWrites()).toEqual([]);
+        expect(signIn.providers.get("Facebook-OAUTH")).toMatchObject({ clientId: "999999", clientSecret: "portal-secret-value" });
+        expect(standIn.flows.size).toBe(0);
+        expect(dynamicResources()).toEqual([]);
+    });
+
+    test("with identityProviders.facebook.adoptExisting: up takes it over with one PATCH (no POST of a provider), complete state", async () => {
+        await ws.stack.setConfig(`${PROJECT}:identityProviders`, facebookConfig(true));
+        const events = await run("up");
+        expect(stepOps(events)).toEqual({ "signin-experience-idp-facebook": "create", "signup-signin-flow": "create", "signup-signin-app": "create" });
+        expect(stepWrites().filter((w) => w.includes("/identityProviders"))).toEqual(["PATCH /identity/identityProviders/Facebook-OAUTH"]);
+        expect(signIn.providers.size).toBe(1);
+        expect(signIn.providers.get("Facebook-OAUTH")).toMatchObject({ displayName: "Facebook", clientId: "1234567890123456", clientSecret: ROTATED });
+        expect([...standIn.flows.values()][0].idps).toEqual(["EmailPassword-OAUTH", "Facebook-OAUTH"]);
+        const idp = (await ws.stack.exportStack()).deployment.resources.find((r: { type: string }) => r.type === IDP);
+        const { __provider: _p, clientSecretFingerprint: fp, createdAt, version, ...outputs } = idp.outputs;
+        expect(outputs).toEqual({ tenantId: TENANT, identityProviderType: "Facebook", displayName: "Facebook", clientId: "1234567890123456" });
+        expect(fingerprintMatches(typeof fp === "string" ? fp : JSON.parse(fp.plaintext), ROTATED)).toBe(true);
+        expect([typeof createdAt, typeof version]).toEqual(["string", "string"]);
+    });
+
+    test("branding made outside Pulumi: up refuses it, naming the tenant and the config key, and writes nothing", async () => {
+        signIn.branding = {
+            visibleAt: 0,
+            localizations: new Map([
+                ["0", { texts: { signInPageText: "Portal text" }, images: { squareLogo: { bytes: readFileSync("branding/square-logo.png"), contentType: "image/png", relativeUrl: `${TENANT}/logintenantbranding/0/squarelogo?ts=0` } } }],
+                ["de-DE", { texts: { signInPageText: "Hallo" }, images: {} }],
+            ]),
+        };
+        await ws.stack.setConfig(`${PROJECT}:branding`, brandingConfig(false));
+        const error = await failingUp();
+        expect(error).toContain(`tenant ${TENANT} already has company branding that this stack did not create`);
+        expect(error).toContain("set branding.adoptExisting to true (`pulumi config set --path branding.adoptExisting true`");
+        expect(stepWrites()).toEqual([]);
+        expect(signIn.defaults()!.texts.signInPageText).toBe("Portal text");
+    });
+
+    test("with branding.adoptExisting: up makes it exactly the configured branding, nothing else written", async () => {
+        await ws.stack.setConfig(`${PROJECT}:branding`, brandingConfig(true));
+        const events = await run("up");
+        expect(stepOps(events)).toEqual({ "signin-experience-idp-facebook": "same", "signin-experience-branding": "create", "signup-signin-flow": "same", "signup-signin-app": "same" });
+        expect(stepWrites()).toEqual([
+            "PATCH /organization/{org}/branding",
+            "PUT /organization/{org}/branding/localizations/0/bannerLogo",
+            "DELETE /organization/{org}/branding/localizations/0/squareLogo",
+            "POST /organization/{org}/branding/localizations",
+            "DELETE /organization/{org}/branding/localizations/de-DE",
+        ]);
+        expect(signIn.defaults()!.texts.signInPageText).toBe("Welcome");
+        expect(Object.keys(signIn.defaults()!.images)).toEqual(["bannerLogo"]);
+        expect([...signIn.branding!.localizations.keys()].sort()).toEqual(["0", "fr-FR"]);
+    });
+
+    test("after the takeovers, refresh finds everything as declared, and an up without the flags writes nothing", async () => {
+        let events = await run("refresh");
+        expect(new Set(Object.values(stepOps(events)))).toEqual(new Set(["same"]));
+        expect(stepWrites()).toEqual([]);
+        await ws.stack.setAllConfig({ [`${PROJECT}:identityProviders`]: facebookConfig(false), [`${PROJECT}:branding`]: brandingConfig(false) });
+        events = await run("up");
+        expect(new Set(Object.values(stepOps(events)))).toEqual(new Set(["same"]));
+        expect(standIn.requests.length).toBe(mark);
+    });
+
+    test("destroy deletes the adopted provider and branding (they are this stack's now)", async () => {
+        await run("destroy");
+        expect(stepWrites()).toEqual(expect.arrayContaining(["DELETE /identity/identityProviders/Facebook-OAUTH", "DELETE /organization/{org}/branding"]));
+        expect([signIn.providers.size, standIn.flows.size, signIn.branding]).toEqual([0, 0, undefined]);
+        expect(dynamicResources()).toEqual([]);
     });
 });
