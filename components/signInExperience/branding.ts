@@ -4,12 +4,13 @@
  * The resource id is the organization (tenant) id; the tenant has one default branding.
  *
  * Graph calls, relative to /v1.0 (`{org}` = tenant id, `{slot}` = bannerLogo | squareLogo | backgroundImage):
- *   create  GET   /organization/{org}/branding                     exists with content? then fail, never adopt
+ *   create  GET   /organization/{org}/branding                     exists with content? then fail, unless `adoptExisting`
+ *                                                                  (then GET …/localizations, and converge as an update)
  *           PATCH /organization/{org}/branding                     colours and texts (creates the default branding)
  *           PUT   /organization/{org}/branding/localizations/0/{slot}        per image (image/png or image/jpeg)
  *           POST  /organization/{org}/branding/localizations      per localization {id: locale, texts}
  *           GET   /organization/{org}/branding                     once, when images were uploaded: their relative URLs
- *   read    GET   /organization/{org}/branding  +  GET …/branding/localizations
+ *   read    GET   /organization/{org}/branding  +  GET …/branding/localizations   (refresh, from the prior outputs)
  *   update  PATCH …/branding (changed texts only) · PUT/DELETE …/localizations/0/{slot} (changed/removed images only)
  *           POST/PATCH/DELETE …/branding/localizations[/{locale}] (added/changed/removed) · GET …/branding (images)
  *   delete  DELETE …/localizations/0/{slot} per image (streams must go first) · DELETE …/localizations/{locale}

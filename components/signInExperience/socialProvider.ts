@@ -4,10 +4,13 @@
  * "socialIdentityProvider resource type"; Apple is a different type and not declared here).
  *
  * Graph calls, relative to /v1.0 (permission IdentityProvider.ReadWrite.All):
- *   create  GET  /identity/identityProviders              is one of this type there already? then fail, never adopt
+ *   create  GET  /identity/identityProviders              is one of this type there already (a listed one is
+ *                                                          confirmed with GET …/{id})? then fail, unless
+ *                                                          `adoptExisting`: then PATCH …/{id} with the config, no POST
  *           POST /identity/identityProviders              {@odata.type socialIdentityProvider, displayName,
  *                                                          identityProviderType, clientId, clientSecret}
- *   read    GET  /identity/identityProviders/{id}         (404 right after a write: asked again before "gone")
+ *   read    GET  /identity/identityProviders/{id}         refresh, from the prior outputs (404 right after a write:
+ *                                                          asked again before "gone")
  *   update  PATCH /identity/identityProviders/{id}        only what changed; clientSecret only when it changed
  *   delete  DELETE /identity/identityProviders/{id}       (404 right after a write: absence confirmed)
  *
