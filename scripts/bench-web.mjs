@@ -7,6 +7,14 @@
  *    node:http hello-world, each server in its own process, driven alike by autocannon; rounds alternate and the mean
  *    of each is used. The web app runs from source through tsx (webapp/dev/benchWebServer.ts): the same code the
  *    bundle holds, with sessions created directly instead of through a tenant.
+ *    Layout: with 2+ CPUs and `taskset` (util-linux), the server under test runs alone on the last CPU, the load
+ *    generator (this process) and redis-server on the others, like a real site whose clients and cache are other
+ *    machines. Unpinned, the kernel moves the load generator onto the server's CPU when a response wakes it, and it
+ *    preempts the server: a server that answers in the same tick as the request (memory store, bare node:http) was
+ *    preempted after every other request (0.5-0.6 involuntary context switches per request, against 0.01-0.13 for the
+ *    Redis store, whose answers come in bursts after Redis replies), which made the memory store look slower than
+ *    Redis. Each round prints the server's CPU time and involuntary context switches per request, so a run shows
+ *    whether that happened.
  * 2. Cold start of the web bundle vs a bare node:http server: time from spawn to the first 200 on `/`, several runs
  *    each (alternating, to share the machine's noise), medians and their ratio. Target: ratio <= 2.0.
  *
@@ -14,12 +22,12 @@
  * (build first: npm run build). Without redis-server the Redis figure is skipped with a message.
  */
 import autocannon from "autocannon";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { request } from "node:http";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -46,6 +54,31 @@ const bare = join(dir, "bare.js");
 writeFileSync(bare, `require("node:http").createServer((q, r) => r.end("ok")).listen(Number(process.env.PORT), "127.0.0.1", () => process.stderr.write("listening on port " + process.env.PORT + "\\n"));\n`);
 const children = [];
 
+/**
+ * CPU sets for the server under test and for everything else (see the layout above), or undefined when the machine
+ * has one CPU or no `taskset`.
+ */
+const layout = (() => {
+    const n = availableParallelism();
+    if (n < 2 || spawnSync("taskset", ["-V"], { stdio: "ignore" }).status !== 0) return undefined;
+    return { server: String(n - 1), rest: n === 2 ? "0" : `0-${n - 2}`, all: `0-${n - 1}` };
+})();
+/** Sets the CPU affinity of every thread of this process (children started later inherit it). */
+function pinSelf(cpus) {
+    const r = spawnSync("taskset", ["-a", "-p", "-c", cpus, String(process.pid)], { stdio: "ignore" });
+    if (r.status !== 0) throw new Error(`taskset -a -p -c ${cpus} ${process.pid} failed`);
+}
+/** The server's CPU seconds and its main thread's involuntary context switches so far (Linux /proc), else undefined. */
+function serverCounters(pid) {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+        const status = readFileSync(`/proc/${pid}/status`, "utf8");
+        return { cpu: (Number(stat[11]) + Number(stat[12])) / 100, preempted: Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)[1]) };
+    } catch {
+        return undefined;
+    }
+}
+
 const freePort = () => new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
         const { port } = s.address();
@@ -68,7 +101,9 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Spawns node with `args`; resolves with the port it printed (`listening on port N`). */
 function startChild(args, env) {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    // taskset execs node: the child's pid is the server's.
+    const [command, argv] = layout ? ["taskset", ["-c", layout.server, process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(command, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
     children.push(child);
     let err = "";
     return new Promise((resolve, reject) => {
@@ -78,7 +113,7 @@ function startChild(args, env) {
             if (m) resolve(Number(m[1]));
         });
         child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}: ${err.slice(0, 2000)}`)));
-    });
+    }).then((port) => ({ port, pid: child.pid }));
 }
 
 /**
@@ -95,6 +130,8 @@ function cannon(port, cookies, seconds, amount) {
 }
 
 async function throughput() {
+    if (layout) pinSelf(layout.rest);
+    console.log(layout ? `bench-web: servers on CPU ${layout.server}; load generator and redis-server on CPU ${layout.rest}` : "bench-web: one CPU or no taskset: servers and load generator share the CPUs (figures less comparable, see the script's notes)");
     const targets = {};
     for (const store of ["memory", "redis"]) {
         let redisUrl;
@@ -109,10 +146,10 @@ async function throughput() {
             }
         }
         const cookiesFile = join(dir, `${store}.json`);
-        const port = await startChild(["--import", "tsx", join(root, "webapp/dev/benchWebServer.ts")], { STORE: store, REDIS_URL: redisUrl ?? "", USERS: String(users), COOKIES_FILE: cookiesFile });
-        targets[store] = { port, cookies: JSON.parse(readFileSync(cookiesFile, "utf8")) };
+        const { port, pid } = await startChild(["--import", "tsx", join(root, "webapp/dev/benchWebServer.ts")], { STORE: store, REDIS_URL: redisUrl ?? "", USERS: String(users), COOKIES_FILE: cookiesFile });
+        targets[store] = { port, pid, cookies: JSON.parse(readFileSync(cookiesFile, "utf8")) };
     }
-    targets.bare = { port: await startChild([bare], { PORT: String(await freePort()) }), cookies: targets.memory.cookies };
+    targets.bare = { ...(await startChild([bare], { PORT: String(await freePort()) })), cookies: targets.memory.cookies };
     console.log(`bench-web: /profile for ${users} distinct signed-in users; warming up (each user once), then ${rounds} round(s) of ${duration} s, ${connections} connections`);
     for (const t of Object.values(targets)) await cannon(t.port, t.cookies, 0, users);
     const rps = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
@@ -120,10 +157,15 @@ async function throughput() {
     for (let i = 0; i < rounds; i++) {
         // Each round starts with another target, so no target always runs first.
         for (const [name, t] of [...order.slice(i % order.length), ...order.slice(0, i % order.length)]) {
+            const before = serverCounters(t.pid);
             const r = await cannon(t.port, t.cookies, duration);
+            const after = serverCounters(t.pid);
             if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors, ${r.timeouts} timeouts`);
             rps[name].push(r.requests.average);
-            console.log(`bench-web: round ${i + 1} ${name.padEnd(6)} ${Math.round(r.requests.average)} req/s (p99 ${r.latency.p99} ms)`);
+            const server = before && after && r.requests.total > 0
+                ? `, server ${Math.round(((after.cpu - before.cpu) * 1e6) / r.requests.total)} µs CPU and ${((after.preempted - before.preempted) / r.requests.total).toFixed(2)} preemptions per request`
+                : "";
+            console.log(`bench-web: round ${i + 1} ${name.padEnd(6)} ${Math.round(r.requests.average)} req/s (p99 ${r.latency.p99} ms${server})`);
         }
     }
     const m = Object.fromEntries(Object.entries(rps).map(([k, v]) => [k, mean(v)]));
@@ -134,6 +176,7 @@ async function throughput() {
         console.log(`  Redis store     ${Math.round(m.redis)} req/s   redis/bare ${(m.redis / m.bare).toFixed(2)}   redis/memory ${(m.redis / m.memory).toFixed(2)}`);
     }
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    if (layout) pinSelf(layout.all);
 }
 
 async function coldStart(script) {

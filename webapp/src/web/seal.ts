@@ -5,7 +5,7 @@
  * for one purpose never opens as another. `binding` ties a value to where it is kept (a storage key, a cookie name):
  * a value copied to another key does not open there.
  */
-import { createHmac, hkdfSync } from "node:crypto";
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from "node:crypto";
 import { CompactEncrypt, compactDecrypt } from "jose";
 
 export type SealPurpose = "sign-in" | "session" | "token-cache";
@@ -29,7 +29,11 @@ const OPENED_CACHE_SIZE = 20_000;
 
 export class Sealer {
     private readonly keys: Record<SealPurpose, Uint8Array>;
-    private readonly macKey: Uint8Array;
+    /**
+     * A KeyObject made once: createHmac with raw bytes checks and wraps them on every call, measured 11.2 µs vs 1.7 µs
+     * per MAC with a KeyObject (Node 24; 17 % of a signed-in page's CPU in a profile of scripts/bench-web.mjs).
+     */
+    private readonly macKey: KeyObject;
     private readonly opened = new Map<string, unknown>();
 
     constructor(secret: string) {
@@ -38,7 +42,7 @@ export class Sealer {
             session: deriveKey(secret, "session record"),
             "token-cache": deriveKey(secret, "token cache"),
         };
-        this.macKey = deriveKey(secret, "session cookie mac");
+        this.macKey = createSecretKey(deriveKey(secret, "session cookie mac"));
     }
 
     async seal(purpose: SealPurpose, binding: string, value: unknown): Promise<string> {
