@@ -22,9 +22,14 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions } from "../userFlow/types";
-import { type Ctx, type GraphFailure, brief, call, deleteConfirmed, getUnlessGone, isRecent, listAll, makeContext, untilReplicated } from "../userFlow/graph";
-import { GUID, PERMISSION, UNKNOWN, brandingPath, isUnknown, namingPermission } from "./common";
-import { putMedia } from "./media";
+import type { Ctx, GraphFailure } from "../userFlow/graph";
+import * as graphModule from "../userFlow/graph";
+import * as commonModule from "./common";
+import * as mediaModule from "./media";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { brief, call, deleteConfirmed, getUnlessGone, isRecent, listAll, makeContext, untilReplicated } = graphModule;
+const { GUID, PERMISSION, UNKNOWN, brandingPath, isUnknown, namingPermission } = commonModule;
+const { putMedia } = mediaModule;
 
 type CheckFailure = pulumi.dynamic.CheckFailure;
 type DiffResult = pulumi.dynamic.DiffResult;

@@ -1,5 +1,7 @@
 /** Constants and small helpers shared by the sign-in experience providers (plain values: safe to serialize). */
-import { scrub } from "../userFlow/graph";
+import * as graphModule from "../userFlow/graph";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { scrub } = graphModule;
 
 /** The value Pulumi passes for inputs that are not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -7,8 +7,12 @@
  * throttling (429/503/504 honouring Retry-After) and dropped connections (a PUT is idempotent, so it is repeated),
  * one 401 retried with a fresh token, same safe error messages.
  */
-import { type Ctx, failure, retryAfterMs, scrub } from "../userFlow/graph";
-import { challengeClaims } from "../userFlow/graphContext";
+import type { Ctx } from "../userFlow/graph";
+import * as graphModule from "../userFlow/graph";
+import * as graphContextModule from "../userFlow/graphContext";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { failure, retryAfterMs, scrub } = graphModule;
+const { challengeClaims } = graphContextModule;
 
 export async function putMedia(ctx: Ctx, path: string, data: Uint8Array, contentType: string): Promise<void> {
     let waited = 0;

@@ -19,9 +19,14 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions } from "../userFlow/types";
-import { type Ctx, type GraphFailure, brief, call, confirmedLive, deleteConfirmed, exists, getUnlessGone, isRecent, listAll, makeContext, untilReplicated } from "../userFlow/graph";
-import { fingerprintMatches, secretFingerprint } from "./fingerprint";
-import { GUID, IDENTITY_PROVIDERS, PERMISSION, SOCIAL_TYPE, UNKNOWN, idpPath, isUnknown, namingPermission, safeError } from "./common";
+import type { Ctx, GraphFailure } from "../userFlow/graph";
+import * as graphModule from "../userFlow/graph";
+import * as fingerprintModule from "./fingerprint";
+import * as commonModule from "./common";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { brief, call, confirmedLive, deleteConfirmed, exists, getUnlessGone, isRecent, listAll, makeContext, untilReplicated } = graphModule;
+const { fingerprintMatches, secretFingerprint } = fingerprintModule;
+const { GUID, IDENTITY_PROVIDERS, PERMISSION, SOCIAL_TYPE, UNKNOWN, idpPath, isUnknown, namingPermission, safeError } = commonModule;
 
 type CheckFailure = pulumi.dynamic.CheckFailure;
 type DiffResult = pulumi.dynamic.DiffResult;

@@ -13,10 +13,16 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions, UserFlowApplicationInputs, UserFlowApplicationOutputs } from "./types";
-import { CAST, FLOWS, GUID_RE, UNKNOWN, linksPath } from "./constants";
-import { type Ctx, type GraphFailure, brief, call, deleteConfirmed, done, isRecent, listAll, makeContext, notYet, odataQuote, untilReplicated } from "./graph";
-import { isUnknown } from "./flowInputs";
-import { compact, tenantIdOf } from "./state";
+import * as constantsModule from "./constants";
+import type { Ctx, GraphFailure } from "./graph";
+import * as graphModule from "./graph";
+import * as flowInputsModule from "./flowInputs";
+import * as stateModule from "./state";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { CAST, FLOWS, GUID_RE, UNKNOWN, linksPath } = constantsModule;
+const { brief, call, deleteConfirmed, done, isRecent, listAll, makeContext, notYet, odataQuote, untilReplicated } = graphModule;
+const { isUnknown } = flowInputsModule;
+const { compact, tenantIdOf } = stateModule;
 
 type ResourceProvider = pulumi.dynamic.ResourceProvider;
 type CheckFailure = pulumi.dynamic.CheckFailure;

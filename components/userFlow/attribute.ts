@@ -14,10 +14,16 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions, UserFlowAttributeInputs, UserFlowAttributeOutputs } from "./types";
-import { CUSTOM_NAME_RE, DATA_TYPES, GUID_RE, UNKNOWN, USER_FLOW_ATTRIBUTES } from "./constants";
-import { type Ctx, type GraphFailure, brief, call, confirmedLive, deleteConfirmed, done, exists, getUnlessGone, isRecent, listAll, makeContext, notYet, odataQuote, untilReplicated } from "./graph";
-import { isUnknown } from "./flowInputs";
-import { adoptsThis, compact, notCreatedHere, sameName, tenantIdOf, withoutAdopt } from "./state";
+import * as constantsModule from "./constants";
+import type { Ctx, GraphFailure } from "./graph";
+import * as graphModule from "./graph";
+import * as flowInputsModule from "./flowInputs";
+import * as stateModule from "./state";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { CUSTOM_NAME_RE, DATA_TYPES, GUID_RE, UNKNOWN, USER_FLOW_ATTRIBUTES } = constantsModule;
+const { brief, call, confirmedLive, deleteConfirmed, done, exists, getUnlessGone, isRecent, listAll, makeContext, notYet, odataQuote, untilReplicated } = graphModule;
+const { isUnknown } = flowInputsModule;
+const { adoptsThis, compact, notCreatedHere, sameName, tenantIdOf, withoutAdopt } = stateModule;
 
 type ResourceProvider = pulumi.dynamic.ResourceProvider;
 type CheckFailure = pulumi.dynamic.CheckFailure;

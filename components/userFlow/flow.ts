@@ -22,11 +22,18 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderOptions, UserFlowInputs, UserFlowOutputs } from "./types";
-import { FLOWS, flowPath } from "./constants";
-import { type GraphFailure, brief, call, confirmedLive, deleteConfirmed, done, exists, graphRootOf, isRecent, makeContext, notYet, untilReplicated } from "./graph";
-import { checkUserFlow, createFlowBody, diffUserFlow } from "./flowInputs";
-import { convergeFlow, findFlowByName, outputsOf, readFlow, unknownCustomAttributes } from "./flowGraph";
-import { adoptsThis, compact, notCreatedHere, tenantIdOf, withoutAdopt } from "./state";
+import * as constantsModule from "./constants";
+import type { GraphFailure } from "./graph";
+import * as graphModule from "./graph";
+import * as flowInputsModule from "./flowInputs";
+import * as flowGraphModule from "./flowGraph";
+import * as stateModule from "./state";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { FLOWS, flowPath } = constantsModule;
+const { brief, call, confirmedLive, deleteConfirmed, done, exists, graphRootOf, isRecent, makeContext, notYet, untilReplicated } = graphModule;
+const { checkUserFlow, createFlowBody, diffUserFlow } = flowInputsModule;
+const { convergeFlow, findFlowByName, outputsOf, readFlow, unknownCustomAttributes } = flowGraphModule;
+const { adoptsThis, compact, notCreatedHere, tenantIdOf, withoutAdopt } = stateModule;
 
 /** The stack-config entry that pins a same-name flow for adoption (config.ts `userFlow.adopt`). */
 const ADOPT_KEY = "userFlow.adopt.flow";

@@ -1,9 +1,15 @@
 /** A user flow's live state in Graph: read it, find it by name, and converge it to the desired inputs. */
 import type { AttributeInputType, FlowAttributeInputs, UserFlowInputs, UserFlowOutputs } from "./types";
-import { FLOWS, FLOW_TYPE, IAFS_TYPE, INPUT_TYPES, USER_FLOW_ATTRIBUTES, attrPath, flowPath, idpPath } from "./constants";
-import { type Ctx, type GraphFailure, call, done, exists, getUnlessGone, listAll, notYet, untilReplicated } from "./graph";
-import { attributeCollection, changedFlowFields } from "./flowInputs";
-import { compact, sameName } from "./state";
+import * as constantsModule from "./constants";
+import type { Ctx, GraphFailure } from "./graph";
+import * as graphModule from "./graph";
+import * as flowInputsModule from "./flowInputs";
+import * as stateModule from "./state";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { FLOWS, FLOW_TYPE, IAFS_TYPE, INPUT_TYPES, USER_FLOW_ATTRIBUTES, attrPath, flowPath, idpPath } = constantsModule;
+const { call, done, exists, getUnlessGone, listAll, notYet, untilReplicated } = graphModule;
+const { attributeCollection, changedFlowFields } = flowInputsModule;
+const { compact, sameName } = stateModule;
 
 export interface LiveFlow {
     readonly id: string;

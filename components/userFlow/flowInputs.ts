@@ -1,8 +1,11 @@
 /** UserFlow inputs: validation, diff and the Graph create body (pure functions, no I/O). */
 import type * as pulumi from "@pulumi/pulumi";
 import type { FlowAttributeInputs, UserFlowInputs, UserFlowOutputs } from "./types";
-import { brief } from "./graph";
-import { AMLS_TYPE, DATA_TYPES, EMAIL_INPUT, FLOW_TYPE, GUID_RE, IAFS_TYPE, IDP_RE, INPUT_TYPES, OAC_TYPE, UNKNOWN } from "./constants";
+import * as graphModule from "./graph";
+import * as constantsModule from "./constants";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { brief } = graphModule;
+const { AMLS_TYPE, DATA_TYPES, EMAIL_INPUT, FLOW_TYPE, GUID_RE, IAFS_TYPE, IDP_RE, INPUT_TYPES, OAC_TYPE, UNKNOWN } = constantsModule;
 
 type CheckFailure = pulumi.dynamic.CheckFailure;
 type DiffResult = pulumi.dynamic.DiffResult;

@@ -29,8 +29,13 @@
  * plain functions and constants; packages are loaded with `require` inside the functions and credentials are made
  * from the environment at call time. Nothing here captures a credential, a socket or a module object.
  */
-import { type Ctx, challengeClaims } from "./graphContext";
-import { type GraphFailure, failure, scrub, truncate, MAX_SHOWN } from "./graphErrors";
+import type { Ctx } from "./graphContext";
+import * as graphContextModule from "./graphContext";
+import type { GraphFailure } from "./graphErrors";
+import * as graphErrorsModule from "./graphErrors";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { challengeClaims } = graphContextModule;
+const { failure, scrub, truncate, MAX_SHOWN } = graphErrorsModule;
 
 // The whole API in one place: the context and the error helpers live in their own files.
 export { DEFAULT_MAX_WAIT_MS, MAX_WAIT_ENV, graphRootOf, makeContext, maxWaitFromEnv } from "./graphContext";

@@ -4,9 +4,13 @@
  * the total wait (opts.maxWaitMs, else GRAPH_MAX_WAIT_SECONDS, else 300 s).
  */
 import type { ProviderOptions } from "./types";
-import { credentialFromEnv } from "./credentials";
-import { DEFAULT_GRAPH_BASE_URL, GRAPH_SCOPE, GUID_RE } from "./constants";
-import { brief, scrub } from "./graphErrors";
+import * as credentialsModule from "./credentials";
+import * as constantsModule from "./constants";
+import * as graphErrorsModule from "./graphErrors";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { credentialFromEnv } = credentialsModule;
+const { DEFAULT_GRAPH_BASE_URL, GRAPH_SCOPE, GUID_RE } = constantsModule;
+const { brief, scrub } = graphErrorsModule;
 
 /** The environment variable that bounds the total wait of one operation, in seconds. */
 export const MAX_WAIT_ENV = "GRAPH_MAX_WAIT_SECONDS";

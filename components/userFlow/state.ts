@@ -3,8 +3,11 @@
  * dynamic-provider host turns outputs into a protobuf Struct, which rejects `undefined`), the tenant of a resource
  * read with only an id, and the "not created by this stack" error.
  */
-import { GUID_RE } from "./constants";
-import { brief } from "./graph";
+import * as constantsModule from "./constants";
+import * as graphModule from "./graph";
+// Bound once at load, so Pulumi's closure serialization captures these values themselves (see components/userFlow/provider.ts).
+const { GUID_RE } = constantsModule;
+const { brief } = graphModule;
 
 /** `obj` without its undefined-valued keys (google-protobuf's Struct.fromJavaScript throws on undefined). */
 export function compact<T extends object>(obj: T): T {
