@@ -15,20 +15,18 @@
  * environment (GRAPH_BASE_URL, NODE_EXTRA_CA_CERTS for the stand-in's certificate, and a managed-identity endpoint
  * for its token; see identityEndpoint.ts).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ConfigMap, EngineEvent } from "@pulumi/pulumi/automation";
-import { GraphStandIn, type RecordedRequest } from "../userFlow/graphStandIn";
-import { selfSignedCertificate } from "../userFlow/tls";
-import { IdentityEndpoint } from "./identityEndpoint";
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import type { GraphStandIn, RecordedRequest } from "../userFlow/graphStandIn";
+import type { IdentityEndpoint } from "./identityEndpoint";
 import { PROJECT, userFlowProgram } from "./program";
-import { createEngineWorkspace, findPulumiCli, type EngineWorkspace } from "./workspace";
+import type { EngineWorkspace } from "./workspace";
+import { describeEngine, startGraphEngine, type GraphEngine } from "./graphEngine";
 import { PROVIDER_VERSION } from "../../components/userFlow";
-import { errors, recorder, changedOutputs, stepOps, summary, urnName, warnings } from "./events";
+import { APP, TENANT } from "../userFlow/harness";
+import { changedOutputs, stepOps, summary, urnName } from "./events";
 
-const TENANT = "11111111-2222-4333-8444-555555555555";
-const APP = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
 const STACK = "enginetest";
 /** The secret config value the program passes through to a stack output. */
 const MARKER = "engine-marker-7f3c9a1e5b";
@@ -50,13 +48,6 @@ const userFlowConfig = {
     ],
 };
 
-const cli = findPulumiCli();
-if (!cli && process.env.CI !== "true") {
-    process.stderr.write("test/engine: no Pulumi CLI found (run `node scripts/ensure-pulumi.mjs`, see the README); the engine tests are skipped\n");
-}
-// Under CI=true the suite always runs, and fails in beforeAll when there is no CLI: never a silent skip there.
-const describeEngine = cli || process.env.CI === "true" ? describe : describe.skip;
-
 interface StateResource {
     urn: string;
     type: string;
@@ -65,35 +56,16 @@ interface StateResource {
     outputs?: Record<string, unknown>;
 }
 
-describeEngine("user flows under the real Pulumi engine", () => {
+describeEngine("test/engine")("user flows under the real Pulumi engine", () => {
+    let engine: GraphEngine;
     let standIn: GraphStandIn;
     let identity: IdentityEndpoint;
     let ws: EngineWorkspace;
-    let caDir: string;
-    /** Index into standIn.requests where the current step began. */
-    let mark = 0;
 
     /** Graph requests since the current step began, as "METHOD shape" (ids replaced). */
-    const stepCalls = (): string[] => standIn.calls().slice(mark);
-    const stepWrites = (): string[] => standIn.requests.slice(mark).filter((r: RecordedRequest) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
-
-    async function run(op: "preview" | "up" | "refresh" | "destroy"): Promise<EngineEvent[]> {
-        mark = standIn.requests.length;
-        const rec = recorder();
-        try {
-            if (op === "preview") await ws.stack.preview({ onEvent: rec.onEvent });
-            else if (op === "up") await ws.stack.up({ onEvent: rec.onEvent });
-            else if (op === "refresh") await ws.stack.refresh({ onEvent: rec.onEvent });
-            else await ws.stack.destroy({ onEvent: rec.onEvent });
-        } catch (e) {
-            // The engine's own diagnostics say more than the CLI's exit status.
-            throw new Error(`pulumi ${op} failed: ${errors(rec.events).join("\n") || (e as Error).message}`);
-        }
-        expect(errors(rec.events)).toEqual([]);
-        expect(warnings(rec.events)).toEqual([]);
-        expect(standIn.violations).toEqual([]);
-        return rec.events;
-    }
+    const stepCalls = (): string[] => standIn.calls().slice(engine.mark);
+    const stepWrites = (): string[] => standIn.requests.slice(engine.mark).filter((r: RecordedRequest) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
+    const run = (op: "preview" | "up" | "refresh" | "destroy") => engine.run(op);
 
     async function state(): Promise<StateResource[]> {
         const deployment = await ws.stack.exportStack();
@@ -109,27 +81,8 @@ describeEngine("user flows under the real Pulumi engine", () => {
     }
 
     beforeAll(async () => {
-        if (!cli) throw new Error("CI=true but no Pulumi CLI was found: `node scripts/ensure-pulumi.mjs` builds one (it runs first in `npm test`)");
-        const cert = selfSignedCertificate();
-        caDir = mkdtempSync(join(tmpdir(), "engine-ca-"));
-        writeFileSync(join(caDir, "ca.pem"), cert.cert);
-        standIn = new GraphStandIn(cert);
-        await standIn.start();
-        standIn.addApp(APP);
-        identity = new IdentityEndpoint(standIn.token);
-        await identity.start();
-        ws = await createEngineWorkspace({
-            cli,
-            projectName: PROJECT,
-            stackName: STACK,
-            program: userFlowProgram,
-            env: {
-                GRAPH_BASE_URL: standIn.url,
-                NODE_EXTRA_CA_CERTS: join(caDir, "ca.pem"),
-                IDENTITY_ENDPOINT: identity.url,
-                IDENTITY_HEADER: identity.header,
-            },
-        });
+        engine = await startGraphEngine({ projectName: PROJECT, stackName: STACK, program: userFlowProgram, appId: APP });
+        ({ standIn, identity, ws } = engine);
         await setConfig({
             [`${PROJECT}:tenantId`]: { value: TENANT },
             [`${PROJECT}:subdomain`]: { value: "contoso" },
@@ -140,10 +93,8 @@ describeEngine("user flows under the real Pulumi engine", () => {
         });
     });
 
-    /** `pulumi stack export` without --show-secrets (the Automation API's exportStack decrypts). */
-    const plainExport = (): string => ws.cli(["stack", "export", "--stack", STACK]);
-    /** The checkpoint the file backend keeps on disk. */
-    const stateFile = (): string => readFileSync(join(ws.dir, "state", ".pulumi", "stacks", PROJECT, `${STACK}.json`), "utf8");
+    const plainExport = (): string => engine.plainExport();
+    const stateFile = (): string => engine.stateFile();
 
     afterEach(() => {
         // Whatever the step did, neither the export nor the stored state holds the secret in plaintext.
@@ -153,10 +104,7 @@ describeEngine("user flows under the real Pulumi engine", () => {
     });
 
     afterAll(async () => {
-        ws?.dispose();
-        await identity?.close();
-        await standIn?.close();
-        if (caDir) rmSync(caDir, { recursive: true, force: true });
+        await engine?.close();
     });
 
     test("preview of the new stack plans three creates (ids still unknown) and calls no Graph API", async () => {
@@ -400,13 +348,7 @@ describeEngine("user flows under the real Pulumi engine", () => {
         [`${PROJECT}:userFlow`]: { value: JSON.stringify(adopt ? { ...userFlowConfig, adopt } : userFlowConfig) },
     });
 
-    /** An up that must fail: the engine's error diagnostics. */
-    async function failingUp(): Promise<string> {
-        mark = standIn.requests.length;
-        const rec = recorder();
-        await expect(ws.stack.up({ onEvent: rec.onEvent })).rejects.toThrow(/update failed/);
-        return errors(rec.events).join("\n");
-    }
+    const failingUp = (): Promise<string> => engine.failingUp();
 
     test("a same-name attribute and flow made outside Pulumi: each up refuses one, naming its id and the exact config entry, and writes nothing", async () => {
         standIn.attributes.set(portalAttribute.id, structuredClone(portalAttribute));

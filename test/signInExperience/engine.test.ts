@@ -6,79 +6,48 @@
  * config key, then taken over by up with its `adoptExisting` flag (no POST of a provider) → refresh, and an up without
  * the flags, write nothing → destroy. After every step neither the export nor the state file holds the client secret.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { GraphStandIn } from "../userFlow/graphStandIn";
-import { selfSignedCertificate } from "../userFlow/tls";
-import { IdentityEndpoint } from "../engine/identityEndpoint";
-import { createEngineWorkspace, findPulumiCli, type EngineWorkspace } from "../engine/workspace";
-import { errors, recorder, stepOps, summary, warnings } from "../engine/events";
+import { readFileSync } from "node:fs";
+import type { GraphStandIn } from "../userFlow/graphStandIn";
+import type { EngineWorkspace } from "../engine/workspace";
+import { describeEngine, startGraphEngine, type GraphEngine } from "../engine/graphEngine";
+import { stepOps, summary } from "../engine/events";
 import { fingerprintMatches } from "../../components/signInExperience/fingerprint";
 import { PROJECT, signInProgram } from "./engineProgram";
 import { SignInStandIn } from "./standInSignIn";
+import { TAKEOVER_WRITES, expectConfiguredBranding } from "./brandingTakeover";
+import { APP, TENANT } from "../userFlow/harness";
 
-const TENANT = "11111111-2222-4333-8444-555555555555";
-const APP = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
 const STACK = "signinengine";
 const SECRET = "fb0123456789abcdef0123456789abcd";
 const ROTATED = "fbfedcba9876543210fedcba98765432";
 const IDP = "pulumi-nodejs:dynamic/entra-signin:SocialIdentityProvider";
 
-const cli = findPulumiCli();
-if (!cli && process.env.CI !== "true") process.stderr.write("test/signInExperience/engine: no Pulumi CLI found (see the README); skipped\n");
-const describeEngine = cli || process.env.CI === "true" ? describe : describe.skip;
-
-describeEngine("the sign-in experience under the real Pulumi engine", () => {
+describeEngine("test/signInExperience/engine")("the sign-in experience under the real Pulumi engine", () => {
+    let engine: GraphEngine;
     let standIn: GraphStandIn;
     let signIn: SignInStandIn;
-    let identity: IdentityEndpoint;
     let ws: EngineWorkspace;
-    let caDir: string;
-    let mark = 0;
 
-    const stepWrites = () => standIn.requests.slice(mark).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.split(TENANT).join("{org}").replace(/[0-9a-f-]{36}/g, "{id}")}`);
+    const stepWrites = () => standIn.requests.slice(engine.mark).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.split(TENANT).join("{org}").replace(/[0-9a-f-]{36}/g, "{id}")}`);
 
-    async function run(op: "up" | "refresh" | "destroy"): Promise<EngineEvent[]> {
-        mark = standIn.requests.length;
-        const rec = recorder();
-        try {
-            if (op === "up") await ws.stack.up({ onEvent: rec.onEvent });
-            else if (op === "refresh") await ws.stack.refresh({ onEvent: rec.onEvent });
-            else await ws.stack.destroy({ onEvent: rec.onEvent });
-        } catch (e) {
-            throw new Error(`pulumi ${op} failed: ${errors(rec.events).join("\n") || (e as Error).message}`);
-        }
-        expect(errors(rec.events)).toEqual([]);
-        expect(warnings(rec.events)).toEqual([]);
-        expect(standIn.violations).toEqual([]);
-        return rec.events;
-    }
+    const run = (op: "up" | "refresh" | "destroy") => engine.run(op);
 
-    const plainExport = (): string => ws.cli(["stack", "export", "--stack", STACK]);
-    const stateFile = (): string => readFileSync(join(ws.dir, "state", ".pulumi", "stacks", PROJECT, `${STACK}.json`), "utf8");
+    const plainExport = (): string => engine.plainExport();
+    const stateFile = (): string => engine.stateFile();
     const setSecret = (value: string) => ws.stack.setConfig(`${PROJECT}:facebookClientSecret`, { value, secret: true });
 
     beforeAll(async () => {
-        if (!cli) throw new Error("CI=true but no Pulumi CLI was found: `node scripts/ensure-pulumi.mjs` builds one");
-        const cert = selfSignedCertificate();
-        caDir = mkdtempSync(join(tmpdir(), "signin-engine-ca-"));
-        writeFileSync(join(caDir, "ca.pem"), cert.cert);
-        standIn = new GraphStandIn(cert);
-        await standIn.start();
-        standIn.addApp(APP);
-        signIn = new SignInStandIn(standIn, TENANT);
-        standIn.extensions.push(signIn);
-        identity = new IdentityEndpoint(standIn.token);
-        await identity.start();
-        ws = await createEngineWorkspace({
-            cli,
+        engine = await startGraphEngine({
             projectName: PROJECT,
             stackName: STACK,
             program: signInProgram,
-            env: { GRAPH_BASE_URL: standIn.url, NODE_EXTRA_CA_CERTS: join(caDir, "ca.pem"), IDENTITY_ENDPOINT: identity.url, IDENTITY_HEADER: identity.header },
+            appId: APP,
+            prepare: (graph) => {
+                signIn = new SignInStandIn(graph, TENANT);
+                graph.extensions.push(signIn);
+            },
         });
+        ({ standIn, ws } = engine);
         await ws.stack.setAllConfig({
             [`${PROJECT}:tenantId`]: { value: TENANT },
             [`${PROJECT}:subdomain`]: { value: "contoso" },
@@ -100,10 +69,7 @@ describeEngine("the sign-in experience under the real Pulumi engine", () => {
     });
 
     afterAll(async () => {
-        ws?.dispose();
-        await identity?.close();
-        await standIn?.close();
-        if (caDir) rmSync(caDir, { recursive: true, force: true });
+        await engine?.close();
     });
 
     test("up: the Facebook provider and the branding, then the flow that lists the provider", async () => {
@@ -128,7 +94,7 @@ describeEngine("the sign-in experience under the real Pulumi engine", () => {
     test("a no-op up: every resource the same, no Graph call at all", async () => {
         const events = await run("up");
         expect(new Set(Object.values(stepOps(events)))).toEqual(new Set(["same"]));
-        expect(standIn.requests.length).toBe(mark);
+        expect(standIn.requests.length).toBe(engine.mark);
     });
 
     test("a rotated secret: one in-place update, one PATCH of the secret", async () => {
@@ -170,13 +136,7 @@ describeEngine("the sign-in experience under the real Pulumi engine", () => {
     const brandingConfig = (adopt: boolean) => ({ value: JSON.stringify(adopt ? { ...BRANDING, adoptExisting: true } : BRANDING) });
     const dynamicResources = (): { type: string }[] => (JSON.parse(plainExport()).deployment.resources ?? []).filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:dynamic/"));
 
-    /** An up that must fail: the engine's error diagnostics. */
-    async function failingUp(): Promise<string> {
-        mark = standIn.requests.length;
-        const rec = recorder();
-        await expect(ws.stack.up({ onEvent: rec.onEvent })).rejects.toThrow(/update failed/);
-        return errors(rec.events).join("\n");
-    }
+    const failingUp = (): Promise<string> => engine.failingUp();
 
     test("a Facebook provider made outside Pulumi: up refuses it, naming its id and the config key, and writes nothing", async () => {
         signIn.providers.set("Facebook-OAUTH", { id: "Facebook-OAUTH", displayName: "Facebook (portal)", identityProviderType: "Facebook", clientId: "999999", clientSecret: "portal-secret-value", visibleAt: 0 });
@@ -226,16 +186,8 @@ describeEngine("the sign-in experience under the real Pulumi engine", () => {
         await ws.stack.setConfig(`${PROJECT}:branding`, brandingConfig(true));
         const events = await run("up");
         expect(stepOps(events)).toEqual({ "signin-experience-idp-facebook": "same", "signin-experience-branding": "create", "signup-signin-flow": "same", "signup-signin-app": "same" });
-        expect(stepWrites()).toEqual([
-            "PATCH /organization/{org}/branding",
-            "PUT /organization/{org}/branding/localizations/0/bannerLogo",
-            "DELETE /organization/{org}/branding/localizations/0/squareLogo",
-            "POST /organization/{org}/branding/localizations",
-            "DELETE /organization/{org}/branding/localizations/de-DE",
-        ]);
-        expect(signIn.defaults()!.texts.signInPageText).toBe("Welcome");
-        expect(Object.keys(signIn.defaults()!.images)).toEqual(["bannerLogo"]);
-        expect([...signIn.branding!.localizations.keys()].sort()).toEqual(["0", "fr-FR"]);
+        expect(stepWrites()).toEqual(TAKEOVER_WRITES);
+        expectConfiguredBranding(signIn);
     });
 
     test("after the takeovers, refresh finds everything as declared, and an up without the flags writes nothing", async () => {
@@ -245,7 +197,7 @@ describeEngine("the sign-in experience under the real Pulumi engine", () => {
         await ws.stack.setAllConfig({ [`${PROJECT}:identityProviders`]: facebookConfig(false), [`${PROJECT}:branding`]: brandingConfig(false) });
         events = await run("up");
         expect(new Set(Object.values(stepOps(events)))).toEqual(new Set(["same"]));
-        expect(standIn.requests.length).toBe(mark);
+        expect(standIn.requests.length).toBe(engine.mark);
     });
 
     test("destroy deletes the adopted provider and branding (they are this stack's now)", async () => {

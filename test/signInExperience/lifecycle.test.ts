@@ -13,6 +13,7 @@ import { Engine, hookedOptions, realEnv, serialize, setHooks, UNKNOWN } from "..
 import { GraphStandIn } from "../userFlow/graphStandIn";
 import { TENANT, trustTestCertificate, untrustTestCertificate } from "../userFlow/harness";
 import { SignInStandIn } from "./standInSignIn";
+import { TAKEOVER_WRITES, expectConfiguredBranding } from "./brandingTakeover";
 
 const SECRET = "GOCSPX-9sTq2Xv7LmN4pR8wYz1Ab3Cd";
 const idp = (over: Record<string, unknown> = {}) => ({ tenantId: TENANT, identityProviderType: "Facebook", displayName: "Facebook", clientId: "1234567890123456", clientSecret: SECRET, version: "1", ...over });
@@ -125,16 +126,8 @@ test("branding made in the portal: up refuses it; with adoptExisting it becomes 
     expect(writes()).toEqual([]);
 
     expect(await engine.up("branding", texts.branding, branding({ adoptExisting: true }))).toBe("create");
-    expect(writes()).toEqual([
-        "PATCH /organization/{org}/branding",
-        "PUT /organization/{org}/branding/localizations/0/bannerLogo",
-        "DELETE /organization/{org}/branding/localizations/0/squareLogo",
-        "POST /organization/{org}/branding/localizations",
-        "DELETE /organization/{org}/branding/localizations/de-DE",
-    ]);
-    expect(signIn.defaults()!.texts.signInPageText).toBe("Welcome");
-    expect(Object.keys(signIn.defaults()!.images)).toEqual(["bannerLogo"]);
-    expect([...signIn.branding!.localizations.keys()].sort()).toEqual(["0", "fr-FR"]);
+    expect(writes()).toEqual(TAKEOVER_WRITES);
+    expectConfiguredBranding(signIn);
     const outputs = engine.state.get("branding")!.outputs;
 
     server.requests.length = 0;

@@ -1,7 +1,9 @@
 /**
  * The request contract of the Graph stand-in: every request's method and path must be an operation of
- * test/userFlow/openapi/openapi-user-flows.v1.0.yaml, its `$` query options must be declared parameters of
- * that operation, and its JSON body must validate against the operation's request-body schema.
+ * test/userFlow/openapi/openapi-user-flows.v1.0.yaml (or of another excerpt: `loadContract(specFile, label)`, as the
+ * sign-in experience's test/signInExperience/contract.ts does), its `$` query options must be declared parameters of
+ * that operation, its JSON body must validate against the operation's request-body schema, and a binary body must
+ * be sent with one of the operation's declared media types.
  *
  * The excerpt is OpenAPI 3.0 (Kiota style); it is adapted for ajv as follows:
  * - `nullable: true` becomes a `"null"` type; an `anyOf` branch `{type: object, nullable: true}` (the generator's
@@ -32,6 +34,8 @@ interface Operation {
     readonly queryNames: Set<string>;
     readonly body?: ValidateFunction;
     readonly bodyRequired: boolean;
+    /** Declared request media types other than JSON (e.g. image/png for an image upload); empty for JSON bodies. */
+    readonly mediaTypes: string[];
 }
 
 export interface ContractMatch {
@@ -42,7 +46,7 @@ export interface ContractMatch {
 
 export interface Contract {
     /** Problems with the request (empty when it conforms) and the matched operation. */
-    check(method: string, path: string, query: URLSearchParams, body: unknown): { problems: string[]; match?: ContractMatch };
+    check(method: string, path: string, query: URLSearchParams, body: unknown, contentType?: string): { problems: string[]; match?: ContractMatch };
     /** Number of operations loaded (a sanity check for tests). */
     readonly operationCount: number;
 }
@@ -133,13 +137,16 @@ function resolve(spec: Json, node: Json): Json {
     return n;
 }
 
-let cached: Contract | undefined;
+const cached = new Map<string, Contract>();
 
-export function loadContract(): Contract {
-    if (cached) return cached;
-    const spec = parse(readFileSync(SPEC_FILE, "utf8"));
+/** The contract of `specFile` (loaded once per file); `label` names the excerpt in problems. */
+export function loadContract(specFile = SPEC_FILE, label = "the OpenAPI excerpt"): Contract {
+    const hit = cached.get(specFile);
+    if (hit) return hit;
+    const spec = parse(readFileSync(specFile, "utf8"));
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     addFormats(ajv);
+    ajv.addFormat("base64url", /^[A-Za-z0-9_-]*={0,2}$/);
     const definitions = buildDefinitions(clone(spec.components.schemas));
     const ops: Operation[] = [];
     for (const [template, item] of Object.entries<Json>(spec.paths)) {
@@ -155,27 +162,33 @@ export function loadContract(): Contract {
             const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: Json) => resolve(spec, p));
             const queryNames = new Set<string>(params.filter((p: Json) => p?.in === "query").map((p: Json) => p.name));
             const rb = op.requestBody ? resolve(spec, op.requestBody) : undefined;
-            const schema = rb?.content?.["application/json"]?.schema;
+            const content: Record<string, Json> = rb?.content ?? {};
+            const schema = content["application/json"]?.schema;
             const body = schema ? ajv.compile({ definitions, ...convert(clone(schema)) }) : undefined;
-            ops.push({ template, regex, params: paramNames.length, method: method.toUpperCase(), queryNames, body, bodyRequired: rb?.required === true });
+            const mediaTypes = Object.keys(content).filter((t) => t !== "application/json");
+            ops.push({ template, regex, params: paramNames.length, method: method.toUpperCase(), queryNames, body, bodyRequired: rb?.required === true, mediaTypes });
         }
     }
     // Literal segments ($count, $ref, casts) win over parameters.
     ops.sort((a, b) => a.params - b.params);
-    cached = {
+    const contract: Contract = {
         operationCount: ops.length,
-        check(method, path, query, body) {
+        check(method, path, query, body, contentType = "application/json") {
             const problems: string[] = [];
             // The docs' cast form (microsoft.graph.x) and the excerpt's (graph.x) are the same namespace.
             const normalized = path.replace(/\/microsoft\.graph\./g, "/graph.").replace(/\/+$/, "");
             const candidates = ops.filter((o) => o.regex.test(normalized));
-            if (candidates.length === 0) return { problems: [`${method} ${path}: no such path in the OpenAPI excerpt`] };
+            if (candidates.length === 0) return { problems: [`${method} ${path}: no such path in ${label}`] };
             const op = candidates.find((o) => o.method === method);
             if (!op) return { problems: [`${method} ${path}: the path has no ${method} operation (it has ${candidates.map((c) => c.method).join(", ")})`] };
             for (const name of query.keys()) {
                 if (name.startsWith("$") && !op.queryNames.has(name)) problems.push(`${method} ${path}: query option ${name} is not a parameter of this operation`);
             }
-            if (op.body) {
+            if (op.mediaTypes.length > 0) {
+                const type = contentType.split(";")[0].trim().toLowerCase();
+                if (!op.mediaTypes.includes(type)) problems.push(`${method} ${path}: content type ${JSON.stringify(type)} is not one of ${op.mediaTypes.join(", ")}`);
+                if (!Buffer.isBuffer(body) || body.length === 0) problems.push(`${method} ${path}: a binary body is required`);
+            } else if (op.body) {
                 if (body === undefined) {
                     if (op.bodyRequired) problems.push(`${method} ${path}: a JSON request body is required`);
                 } else if (!op.body(body)) {
@@ -191,5 +204,6 @@ export function loadContract(): Contract {
             return { problems, match: { template: op.template, params } };
         },
     };
-    return cached;
+    cached.set(specFile, contract);
+    return contract;
 }

@@ -2,7 +2,7 @@
  * Fault scenarios against the Graph stand-in. Each asserts the end state (exactly one flow, the right links, nothing
  * duplicated or orphaned), the waits the provider asked for (virtual time), and, for failures, the exact error.
  */
-import { APP, type Harness, OTHER_APP, startHarness, TENANT, untrustTestCertificate } from "./harness";
+import { APP, errorOf, type Harness, OTHER_APP, startHarness, TENANT, untrustTestCertificate } from "./harness";
 
 const FLOW_PATH = /^\/identity\/authenticationEventsFlows$/;
 const base = {
@@ -31,15 +31,6 @@ function notCreatedHere(kind: string, name: string, id: string, key: string): st
         "(names are unique in a tenant, whatever their case). " +
         `To manage it with this stack, set ${key}: "${id}" in Pulumi.<stack>.yaml (\`pulumi config set --path ${key} ${id}\`) ` +
         "and run pulumi up again: that up takes over exactly this object and converges it to the config; otherwise choose another name.";
-}
-
-async function errorOf(p: Promise<unknown>): Promise<string> {
-    try {
-        await p;
-    } catch (e) {
-        return (e as Error).message;
-    }
-    throw new Error("expected a failure");
 }
 
 function onlyFlow() {

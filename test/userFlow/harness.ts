@@ -17,6 +17,16 @@ export const TENANT = "11111111-2222-4333-8444-555555555555";
 export const APP = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
 export const OTHER_APP = "99999999-8888-4777-8666-555555555555";
 
+/** The message a promise is rejected with; fails when it resolves. */
+export async function errorOf(p: Promise<unknown>): Promise<string> {
+    try {
+        await p;
+    } catch (e) {
+        return (e as Error).message;
+    }
+    throw new Error("expected a failure");
+}
+
 let cert: TestCertificate | undefined;
 let defaultCAs: string[] | undefined;
 

@@ -10,7 +10,7 @@ import {
 } from "../../components/userFlow/provider";
 import { Engine, hookedOptions, realEnv, serialize, setHooks, UNKNOWN } from "./engine";
 import { GraphStandIn } from "./graphStandIn";
-import { APP, TENANT, trustTestCertificate, untrustTestCertificate } from "./harness";
+import { APP, TENANT, errorOf, trustTestCertificate, untrustTestCertificate } from "./harness";
 
 const NAME = "Contoso sign-up";
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -86,15 +86,6 @@ function customAttributes() {
 
 function writes(): string[] {
     return server.writes().map((r) => `${r.method}:${r.status}`);
-}
-
-async function errorOf(p: Promise<unknown>): Promise<string> {
-    try {
-        await p;
-    } catch (e) {
-        return (e as Error).message;
-    }
-    throw new Error("expected a failure");
 }
 
 /** The ownership error, word for word: it names the object's id and the stack-config entry that adopts it. */
