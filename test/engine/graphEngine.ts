@@ -12,6 +12,7 @@ import { GraphStandIn } from "../userFlow/graphStandIn";
 import { selfSignedCertificate } from "../userFlow/tls";
 import { errors, recorder, warnings } from "./events";
 import { IdentityEndpoint } from "./identityEndpoint";
+import { containMonitorTermination, type Containment } from "./monitorTermination";
 import { createEngineWorkspace, findPulumiCli, type EngineWorkspace } from "./workspace";
 
 const cli = findPulumiCli();
@@ -46,7 +47,10 @@ export interface GraphEngine {
     readonly mark: number;
     /** Runs one operation as a step; fails the test on any engine error or warning or a contract violation. */
     run(op: EngineOp): Promise<EngineEvent[]>;
-    /** An up that must fail: the engine's error diagnostics. */
+    /**
+     * An up that must fail: the engine's error diagnostics. From the first one until `close`, the SDK's expected
+     * "Resource monitor is terminating" rejections of the cancelled program's RPCs are contained (monitorTermination.ts).
+     */
     failingUp(): Promise<string>;
     /** `pulumi stack export` without --show-secrets (the Automation API's exportStack decrypts). */
     plainExport(): string;
@@ -79,6 +83,9 @@ export async function startGraphEngine(opts: GraphEngineOptions): Promise<GraphE
         },
     });
     let mark = 0;
+    // Stays until close: the cancelled program's RPCs fail whenever the worker sees the CLI's connection close,
+    // which may be after the failing up's promise settled.
+    let containment: Containment | undefined;
     return {
         standIn,
         identity,
@@ -104,12 +111,14 @@ export async function startGraphEngine(opts: GraphEngineOptions): Promise<GraphE
         async failingUp() {
             mark = standIn.requests.length;
             const rec = recorder();
+            containment ??= containMonitorTermination();
             await expect(ws.stack.up({ onEvent: rec.onEvent })).rejects.toThrow(/update failed/);
             return errors(rec.events).join("\n");
         },
         plainExport: () => ws.cli(["stack", "export", "--stack", opts.stackName]),
         stateFile: () => readFileSync(join(ws.dir, "state", ".pulumi", "stacks", opts.projectName, `${opts.stackName}.json`), "utf8"),
         async close() {
+            containment?.release();
             ws.dispose();
             await identity.close();
             await standIn.close();
