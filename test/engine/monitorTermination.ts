@@ -6,11 +6,13 @@
  * answers each with a gRPC UNAVAILABLE/CANCELLED error renamed "Resource monitor is terminating" and, on purpose,
  * re-raises it as an unhandled rejection (runtime/resource.js, `runAsyncResourceOp`: `resourceOp.catch((err) =>
  * Promise.reject(err))`), counting on its language host's `unhandledRejection` handler to drop gRPC errors
- * (automation/server.js `newUncaughtHandler`, errors.js `isGrpcError`). Under jest that handler never sees them: the
- * SDK registers it on the test sandbox's copy of `process`, while Node emits on the worker's real `process`, where
- * jest-circus's own listener records every unhandled rejection and fails the suite with it ("Test suite failed to
- * run: Resource monitor is terminating", all tests passed) whenever it arrives outside a test's context. When it
- * arrives depends on when the worker processes the CLI's closed connection, so under load it is a flake.
+ * (automation/server.js `newUncaughtHandler`, errors.js `isGrpcError`; the SDK's history of this error being uncatchable
+ * under the Automation API: pulumi/pulumi#10744, #12970, #13070). Under jest that handler never sees them: the SDK
+ * registers it on the test sandbox's copy of `process` (jestjs/jest#5620, #11165: listeners on a test's `process` get
+ * no native rejection), while Node emits on the worker's real `process`, where jest-circus's own listener records
+ * every unhandled rejection; one it cannot give to a running test fails the suite ("Test suite failed to run: Resource
+ * monitor is terminating", every test passed; seen with the stack of a component's `registerResourceOutputs`).
+ * Whether an RPC is still in flight when the monitor goes depends on timing, so under load it is a flake.
  *
  * `containMonitorTermination` adds a listener on the real `process` that marks exactly those rejections handled
  * (Node then emits `rejectionHandled`, on which jest forgets them), as the SDK's own host would drop them. Anything
