@@ -9,7 +9,8 @@
  * - The server can still close an idle socket at the moment the client reuses it (an event-loop stall longer than the
  *   one-second margin on a busy 2-CPU machine is enough). That race is inherent to HTTP/1.1 keep-alive (RFC 9112
  *   §9.3.1, "retrying requests"): a client may retry an idempotent request whose connection closed before any
- *   response, and Node documents exactly this use of `request.reusedSocket` (docs: http, request.reusedSocket). Such a
+ *   response, and Node documents exactly this use of `request.reusedSocket`
+ *   (https://nodejs.org/api/http.html#requestreusedsocket). Such a
  *   GET is retried once, on a fresh connection, and counted; any other failure, or a second one, fails the run.
  */
 import { Agent, request } from "node:http";
