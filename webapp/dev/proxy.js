@@ -27,6 +27,11 @@ function startProxy(o) {
         });
         up.on("error", (/** @type {NodeJS.ErrnoException} */ e) => {
             if (!res.headersSent && e.code === "ECONNREFUSED" && tried + 1 < o.backends.length) return forward(req, body, res, tried + 1);
+            // A pooled keep-alive connection the instance closed as idle just as it was reused: the request never
+            // reached it, and a GET or HEAD may be sent again (Node's `request.reusedSocket`; RFC 9112 §9.3.1).
+            if (!res.headersSent && up.reusedSocket && e.code === "ECONNRESET" && (req.method === "GET" || req.method === "HEAD") && tried < o.backends.length) {
+                return forward(req, body, res, tried + 1);
+            }
             o.onRequest?.(`${req.method} ${(req.url ?? "").split("?")[0]} -> ${backend.name} failed: ${e.code ?? e.message}`);
             if (!res.headersSent) {
                 res.writeHead(502, { "content-type": "text/plain; charset=utf-8" });
