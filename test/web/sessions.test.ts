@@ -3,13 +3,9 @@
  * idle timeout and absolute lifetime with matching cookie lifetimes, token caches partitioned per user and sealed,
  * anonymous sign-in floods that cost nothing and sign nobody out.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startProcess, type ProcessHandle } from "../../webapp/dev/processes";
-import { ROOT, type TenantInfo } from "../../webapp/dev/stack";
+import type { TenantInfo } from "../../webapp/dev/stack";
 import { createLogger } from "../../webapp/src/shared/log";
 import { createWebApp, type WebApp } from "../../webapp/src/web/app";
 import { Auth } from "../../webapp/src/web/auth";
@@ -19,16 +15,16 @@ import { Sealer } from "../../webapp/src/web/seal";
 import { MemoryStore } from "../../webapp/src/web/store/memory";
 import { TokenCaches, tokenCacheKey } from "../../webapp/src/web/tokenCache";
 import { client, Jar, throughTenant, type Client } from "./client";
+import { startTestTenant, webEnvFor, type TestTenant } from "./tenant";
 
 describe("sessions and token caches", () => {
-    let tenantProc: ProcessHandle;
+    let testTenant: TestTenant;
     let tenant: TenantInfo;
     let server: Server;
     let app: WebApp;
     let store: MemoryStore;
     let base: string;
     let config: WebConfig;
-    let devDir: string;
     let ca: string;
     let c: Client;
     let nowMs = Date.now();
@@ -39,19 +35,12 @@ describe("sessions and token caches", () => {
         server = createServer((q, r) => app.handler(q, r));
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
         base = `http://localhost:${(server.address() as AddressInfo).port}`;
-        devDir = mkdtempSync(join(tmpdir(), "web-sessions-"));
-        tenantProc = await startProcess({
-            name: "tenant", command: process.execPath, args: ["--import", "tsx", join(ROOT, "webapp/dev/server.ts")], cwd: ROOT,
-            env: { ...process.env, TENANT_PORT: "0", WEB_CLIENT_SECRET: secret, DEV_DIR: devDir, REDIRECT_URIS: `${base}/auth/redirect`, POST_LOGOUT_REDIRECT_URIS: `${base}/` },
-            ready: /^STAND_IN_TENANT_READY (.*)$/,
-        });
-        tenant = JSON.parse(tenantProc.match![1]!);
-        ca = readFileSync(tenant.caPath, "utf8");
+        testTenant = await startTestTenant(base, secret);
+        tenant = testTenant.info;
+        ca = testTenant.ca;
         c = client(ca);
         config = parseWebEnv({
-            AUTHORITY: tenant.authority, KNOWN_AUTHORITIES: tenant.knownAuthority, CLIENT_ID: tenant.webClientId, CLIENT_SECRET: secret,
-            REDIRECT_URI: `${base}/auth/redirect`, POST_LOGOUT_REDIRECT_URI: `${base}/`,
-            API_BASE_URL: "http://127.0.0.1:9", API_SCOPES: tenant.api!.scopes.join(" "), SESSION_SECRET: sessionSecret, PORT: "0",
+            ...webEnvFor(tenant, base, secret, sessionSecret),
             SESSION_IDLE_MINUTES: "60", SESSION_MAX_HOURS: "12",
         });
         store = new MemoryStore({ now: () => nowMs });
@@ -62,8 +51,7 @@ describe("sessions and token caches", () => {
         await app?.close();
         await store?.close();
         await new Promise((r) => server.close(r));
-        await tenantProc?.stop();
-        rmSync(devDir, { recursive: true, force: true });
+        await testTenant?.stop();
     });
 
     const signIn = async (jar: Jar, user: { email: string; password: string; signUp?: Record<string, string> }) => {

@@ -2,31 +2,27 @@
  * The web app in-process (node:http on 127.0.0.1, port 0) against the stand-in tenant in a child process:
  * the sign-in request, state/code checks, open-redirect attempts, CSRF on sign-out, error pages.
  */
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createWebApp, safeReturnTo, type WebApp } from "../../webapp/src/web/app";
 import { parseWebEnv, type WebConfig } from "../../webapp/src/web/config";
 import { createHttpClient } from "../../webapp/src/web/http";
 import { createLogger } from "../../webapp/src/shared/log";
-import { startProcess, type ProcessHandle } from "../../webapp/dev/processes";
-import { ROOT, type TenantInfo } from "../../webapp/dev/stack";
+import type { TenantInfo } from "../../webapp/dev/stack";
 import { MemoryStore } from "../../webapp/src/web/store/memory";
 import { client, Jar, type Res } from "./client";
+import { startTestTenant, webEnvFor, type TestTenant } from "./tenant";
 
 let ca: string;
 const send = (jar: Jar, method: string, url: string, form?: Record<string, string>): Promise<Res> => client(ca).send(jar, method, url, form);
 
 describe("web app sign-in and sign-out", () => {
-    let tenantProc: ProcessHandle;
+    let testTenant: TestTenant;
     let tenant: TenantInfo;
     let server: Server;
     let app: WebApp;
     let base: string;
     let config: WebConfig;
-    let devDir: string;
     let store: MemoryStore;
     const secret = "test-client-secret-0123456789";
     let handler: (req: any, res: any) => void = (_q, r) => r.end();
@@ -35,19 +31,10 @@ describe("web app sign-in and sign-out", () => {
         server = createServer((q, r) => handler(q, r));
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
         base = `http://localhost:${(server.address() as AddressInfo).port}`;
-        devDir = mkdtempSync(join(tmpdir(), "web-test-dev-"));
-        tenantProc = await startProcess({
-            name: "tenant", command: process.execPath, args: ["--import", "tsx", join(ROOT, "webapp/dev/server.ts")], cwd: ROOT,
-            env: { ...process.env, TENANT_PORT: "0", WEB_CLIENT_SECRET: secret, DEV_DIR: devDir, REDIRECT_URIS: `${base}/auth/redirect`, POST_LOGOUT_REDIRECT_URIS: `${base}/` },
-            ready: /^STAND_IN_TENANT_READY (.*)$/,
-        });
-        tenant = JSON.parse(tenantProc.match![1]!);
-        ca = readFileSync(tenant.caPath, "utf8");
-        config = parseWebEnv({
-            AUTHORITY: tenant.authority, KNOWN_AUTHORITIES: tenant.knownAuthority, CLIENT_ID: tenant.webClientId, CLIENT_SECRET: secret,
-            REDIRECT_URI: `${base}/auth/redirect`, POST_LOGOUT_REDIRECT_URI: `${base}/`,
-            API_BASE_URL: "http://127.0.0.1:9", API_SCOPES: tenant.api!.scopes.join(" "), SESSION_SECRET: "s".repeat(40), PORT: "0",
-        });
+        testTenant = await startTestTenant(base, secret);
+        tenant = testTenant.info;
+        ca = testTenant.ca;
+        config = parseWebEnv(webEnvFor(tenant, base, secret, "s".repeat(40)));
         store = new MemoryStore();
         app = createWebApp({ config, http: createHttpClient({ ca }), logger: createLogger({ level: "silent" }), store });
         handler = app.handler;
@@ -57,8 +44,7 @@ describe("web app sign-in and sign-out", () => {
         await app?.close();
         await store?.close();
         await new Promise((r) => server.close(r));
-        await tenantProc?.stop();
-        rmSync(devDir, { recursive: true, force: true });
+        await testTenant?.stop();
     });
 
     /** Starts a sign-in and signs in at the tenant; returns the redirect back to the app (not yet followed). */
