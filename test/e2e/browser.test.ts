@@ -6,10 +6,10 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { freePort } from "../../webapp/dev/processes";
 import { ROOT, startLocalStack, type LocalStack } from "../../webapp/dev/stack";
-import { CHROMIUM_FLAGS, chromiumPath, runJourney, standInTenantPages, type JourneyResult } from "./flow";
+import { launchChromium, processLogs, runJourney, standInTenantPages, type JourneyResult } from "./flow";
 
 describe("the web app in a real browser, against the bundles and the stand-in tenant", () => {
     let stack: LocalStack;
@@ -29,15 +29,12 @@ describe("the web app in a real browser, against the bundles and the stand-in te
         if (!existsSync(join(ROOT, "webapp/dist/web/server.js"))) throw new Error("run `npm run build` first");
         devDir = mkdtempSync(join(tmpdir(), "e2e-dev-"));
         stack = await startLocalStack({ webPort: await freePort(), apiPort: await freePort(), devDir });
-        browser = await chromium.launch({
-            executablePath: chromiumPath(),
-            args: [...CHROMIUM_FLAGS, `--ignore-certificate-errors-spki-list=${stack.tenant.spkiSha256}`],
-        });
+        browser = await launchChromium(stack.tenant);
         const page = await (await browser.newContext()).newPage();
         try {
             result = await runJourney(page, { baseUrl: stack.webUrl, user, tenant: standInTenantPages, todos: ["Buy milk", "Write the report"], screenshot });
         } catch (e) {
-            const logs = stack.processes.map((p) => `--- ${p.name}\n${p.output.slice(-15).join("\n")}`).join("\n");
+            const logs = processLogs(stack.processes);
             throw new Error(`${(e as Error).message}\n${logs}`);
         }
     });

@@ -5,7 +5,7 @@
  * Every step checks what it sees and throws an Error naming the step when something is off.
  */
 import { existsSync } from "node:fs";
-import type { Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Flags that let Debian's chromium run headless here (see ARCHITECTURE.md). */
 export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -15,6 +15,16 @@ export function chromiumPath(): string {
     const path = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find((p) => p && existsSync(p));
     if (!path) throw new Error("No Chromium found: run `node scripts/ensure-chromium.mjs` or set CHROMIUM_PATH");
     return path;
+}
+
+/** Debian's Chromium, trusting only the stand-in tenant's certificate (by its public key's SHA-256). */
+export function launchChromium(tenant: { readonly spkiSha256: string }): Promise<Browser> {
+    return chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_FLAGS, `--ignore-certificate-errors-spki-list=${tenant.spkiSha256}`] });
+}
+
+/** The last `lines` lines each local process printed, for an error message. */
+export function processLogs(processes: readonly { readonly name: string; readonly output: readonly string[] }[], lines = 15): string {
+    return processes.map((p) => `--- ${p.name}\n${p.output.slice(-lines).join("\n")}`).join("\n");
 }
 
 

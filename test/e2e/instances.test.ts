@@ -6,11 +6,11 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { freePort } from "../../webapp/dev/processes";
 import { startRedis, type LocalRedis } from "../../webapp/dev/redis";
 import { ROOT, startLocalStack, type LocalStack } from "../../webapp/dev/stack";
-import { CHROMIUM_FLAGS, chromiumPath, runJourney, standInTenantPages, type JourneyResult } from "./flow";
+import { launchChromium, processLogs, runJourney, standInTenantPages, type JourneyResult } from "./flow";
 
 describe("the browser journey through two web instances behind a round-robin proxy", () => {
     let dir: string;
@@ -30,12 +30,12 @@ describe("the browser journey through two web instances behind a round-robin pro
             webPort: await freePort(), apiPort: await freePort(), devDir: join(dir, "dev"), instances: 2, redisUrl: redis.url,
             onProxyRequest: (line) => served.push(line),
         });
-        browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_FLAGS, `--ignore-certificate-errors-spki-list=${stack.tenant.spkiSha256}`] });
+        browser = await launchChromium(stack.tenant);
         page = await (await browser.newContext()).newPage();
         try {
             result = await runJourney(page, { baseUrl: stack.webUrl, user, tenant: standInTenantPages, todos: ["Scale out", "Kill an instance"] });
         } catch (e) {
-            const logs = stack.processes.map((p) => `--- ${p.name}\n${p.output.slice(-15).join("\n")}`).join("\n");
+            const logs = processLogs(stack.processes);
             throw new Error(`${(e as Error).message}\n${logs}`);
         }
     });

@@ -8,10 +8,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { freePort } from "../../webapp/dev/processes";
 import { ROOT, startLocalStack, type LocalStack } from "../../webapp/dev/stack";
-import { CHROMIUM_FLAGS, chromiumPath } from "./flow";
+import { launchChromium, processLogs } from "./flow";
 
 describe("branded sign-in pages and a social sign-in, in a real browser", () => {
     let stack: LocalStack;
@@ -24,7 +24,7 @@ describe("branded sign-in pages and a social sign-in, in a real browser", () => 
         if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
         devDir = mkdtempSync(join(tmpdir(), "e2e-social-"));
         stack = await startLocalStack({ webPort: await freePort(), apiPort: await freePort(), devDir });
-        browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_FLAGS, `--ignore-certificate-errors-spki-list=${stack.tenant.spkiSha256}`] });
+        browser = await launchChromium(stack.tenant);
     });
 
     afterAll(async () => {
@@ -38,7 +38,7 @@ describe("branded sign-in pages and a social sign-in, in a real browser", () => 
         try {
             await page.waitForURL(url, { timeout: 15_000 });
         } catch {
-            const logs = stack.processes.map((p) => `--- ${p.name}\n${p.output.slice(-10).join("\n")}`).join("\n");
+            const logs = processLogs(stack.processes, 10);
             throw new Error(`expected ${url}, but the browser is at ${page.url()} showing ${JSON.stringify((await page.locator("body").textContent())?.slice(0, 300))}\n${logs}`);
         }
     }
